@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class MesoClinicConfig(AppConfig):
+    name = "meso_clinic"
+    verbose_name = "MesoClinic"
+
+    def ready(self) -> None:
+        from .roles import sync_role_groups
+
+        # Roles are part of the schema of the clinic: every migrate brings the groups and their
+        # permissions in line with the table in roles.py (production too, unlike demo users).
+        post_migrate.connect(sync_role_groups, dispatch_uid="meso_clinic.sync_role_groups")

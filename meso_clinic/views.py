@@ -1,0 +1,26 @@
+import datetime as dt
+
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from patients.models import Patient
+
+from .access import ClinicRoleRequiredMixin
+from .roles import role_names
+
+
+class DashboardView(ClinicRoleRequiredMixin, TemplateView):
+    template_name = "dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        week_start = today - dt.timedelta(days=today.weekday())
+        user = self.request.user
+        context = super().get_context_data(**kwargs)
+        context["roles"] = role_names(user)
+        if user.has_perm("patients.view_patient"):
+            context["patient_count"] = Patient.objects.count()
+            context["patients_this_week"] = Patient.objects.filter(
+                created_at__date__gte=week_start
+            ).count()
+        return context
