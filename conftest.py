@@ -1,0 +1,16 @@
+"""Shared fixtures. Staff are named after their role so a test reads like the clinic:
+
+- `reception` (Selin) registers patients and takes intakes;
+- `nurse` (Ayşe) applies and reads patch tests;
+- `physician` (Dr. Yılmaz) reviews eligibility;
+- `manager` (Elif) runs the clinic and the admin site;
+- `outsider` has an account but no clinic role: every clinic page must refuse them.
+"""
+
+import os
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls a test makes around
+# it are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytest_plugins = ["tests.fixtures.staff", "tests.fixtures.services", "tests.fixtures.browser"]

@@ -1,0 +1,87 @@
+"""Registering and finding patients, and what happens to bad input."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from patients.models import Patient
+
+VALID = {
+    "given_name": "Emma",
+    "family_name": "Clarke",
+    "date_of_birth": "1979-11-03",
+    "sex": "female",
+    "phone": "+44 7700 900123",
+    "email": "emma@example.com",
+    "preferred_language": "en",
+    "email_consent": "on",
+}
+
+
+def register(client, **changes):
+    return client.post("/patients/new/", {**VALID, **changes})
+
+
+def test_reception_registers_a_patient(client, reception):
+    client.force_login(reception)
+    response = register(client)
+    patient = Patient.objects.get()
+    assert response["Location"] == f"/patients/{patient.pk}/"
+    assert patient.created_by == reception
+    page = client.get(response["Location"]).content.decode()
+    assert "Emma Clarke" in page and "Consented" in page
+
+
+@time_machine.travel(dt.datetime(2026, 11, 23, 10, tzinfo=dt.UTC))
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("date_of_birth", "2027-01-01", "cannot be in the future"),
+        ("date_of_birth", "1890-05-01", "136 years old"),
+        ("date_of_birth", "1990-02-30", "Enter a valid date"),
+        ("email", "emma@", "Enter a valid email address"),
+        ("phone", "12ab", "7 to 15 digits"),
+        ("phone", "123", "7 to 15 digits"),
+        ("given_name", "", "This field is required"),
+    ],
+)
+def test_bad_input_is_shown_at_the_field_and_nothing_is_saved(client, reception, field, value, message):
+    client.force_login(reception)
+    response = register(client, **{field: value})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert message in " ".join(form.errors[field])
+    html = response.content.decode()
+    assert f'id="error_1_id_{field}"' in html  # crispy renders the message next to the field
+    assert 'value="Clarke"' in html  # what was typed is kept
+    assert not Patient.objects.exists()
+
+
+def test_email_consent_needs_an_address(client, reception):
+    client.force_login(reception)
+    response = register(client, email="")
+    assert "needed to send aftercare emails" in " ".join(response.context["form"].errors["email"])
+
+
+def test_search_is_posted_so_names_stay_out_of_urls(client, reception, patient):
+    client.force_login(reception)
+    response = client.post("/patients/", {"q": "arslan"})
+    assert response.status_code == 200
+    assert list(response.context["patients"]) == [patient]
+    assert client.post("/patients/", {"q": "nobody"}).context["patients"].count() == 0
+    html = client.get("/patients/").content.decode()
+    assert 'method="post"' in html and 'role="search"' in html
+
+
+def test_search_matches_phone_and_email(client, reception, patient):
+    client.force_login(reception)
+    assert list(client.post("/patients/", {"q": "532 111"}).context["patients"]) == [patient]
+    assert list(client.post("/patients/", {"q": "ZEYNEP@EXAMPLE"}).context["patients"]) == [patient]
+
+
+def test_age_on_a_leap_day_birthday():
+    leapling = Patient(date_of_birth=dt.date(2008, 2, 29))
+    assert leapling.age_on(dt.date(2026, 2, 28)) == 17
+    assert leapling.age_on(dt.date(2026, 3, 1)) == 18
+    assert leapling.age_on(dt.date(2028, 2, 29)) == 20

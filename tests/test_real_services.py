@@ -1,0 +1,33 @@
+"""The settings switch: DATABASE_URL and REDIS_URL select the real services (as in production)."""
+
+import os
+
+import pytest
+
+from meso_clinic.tasks import healthcheck
+
+
+def test_database_url_selects_postgresql(postgres):
+    assert postgres.vendor == "postgresql"
+    with postgres.cursor() as cursor:
+        cursor.execute("select current_setting('server_version_num')::int")
+        assert cursor.fetchone()[0] >= 130000
+
+
+def test_redis_url_selects_the_redis_broker_and_cache(redis_url, settings):
+    from django.core.cache import cache
+
+    from meso_clinic.celery import app
+
+    assert app.conf.broker_url == os.environ["REDIS_URL"]
+    assert settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
+    cache.set("meso-test", 42, 5)
+    assert cache.get("meso-test") == 42
+
+
+@pytest.mark.integration
+def test_a_real_worker_runs_a_task_through_redis(celery_worker_process, reception, physician):
+    result = healthcheck.delay()
+    # The worker is a separate process on the same PostgreSQL test database: it counts our two users.
+    assert result.get(timeout=60) == {"database": "postgresql", "staff_accounts": 2}
+    assert celery_worker_process.poll() is None

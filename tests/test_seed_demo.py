@@ -1,0 +1,33 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from meso_clinic.management.commands.seed_demo import DEMO_PASSWORD
+from patients.models import Patient
+
+
+def test_seed_demo_creates_one_account_per_role_and_patients(db, settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    users = get_user_model().objects
+    for username, role in [("reception", "Reception"), ("nurse", "Nurse"), ("physician", "Physician"),
+                           ("manager", "Clinic manager")]:
+        user = users.get(username=username)
+        assert user.check_password(DEMO_PASSWORD)
+        assert list(user.groups.values_list("name", flat=True)) == [role]
+    assert Patient.objects.count() == 10
+    call_command("seed_demo")  # running twice changes nothing
+    assert Patient.objects.count() == 10 and users.count() == 4
+
+
+def test_seed_demo_if_empty_leaves_a_used_database_alone(db, settings, reception):
+    settings.DEBUG = True
+    call_command("seed_demo", if_empty=True)
+    assert not get_user_model().objects.filter(username="reception").exists()
+
+
+def test_seed_demo_refuses_outside_debug(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG only"):
+        call_command("seed_demo")
+    assert not get_user_model().objects.exists()
