@@ -17,15 +17,32 @@ MANAGER = "Clinic manager"
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # Front desk: registers patients, takes the intake, books sessions, sees the day.
-    RECEPTION: frozenset({"patients.view_patient", "patients.add_patient", "patients.change_patient"}),
-    # Treatment room: patch tests and session records; reads patients, does not edit them.
-    NURSE: frozenset({"patients.view_patient"}),
-    # Reviews eligibility and performs sessions; may correct a patient's record.
-    PHYSICIAN: frozenset({"patients.view_patient", "patients.change_patient"}),
+    RECEPTION: frozenset(
+        {
+            "patients.view_patient",
+            "patients.add_patient",
+            "patients.change_patient",
+            "patients.view_eligibilityscreening",
+            "patients.add_eligibilityscreening",
+        }
+    ),
+    # Treatment room: patch tests and session records; reads patients and screenings.
+    NURSE: frozenset({"patients.view_patient", "patients.view_eligibilityscreening"}),
+    # Reviews eligibility and performs sessions; may correct a patient's record and take an intake.
+    PHYSICIAN: frozenset(
+        {
+            "patients.view_patient",
+            "patients.change_patient",
+            "patients.view_eligibilityscreening",
+            "patients.add_eligibilityscreening",
+            "patients.decide_screening",
+        }
+    ),
     # Runs the clinic: catalogue, users and roles (Django admin), reports.
     MANAGER: frozenset(
         {
             "patients.view_patient",
+            "patients.view_eligibilityscreening",
             "auth.view_user",
             "auth.add_user",
             "auth.change_user",

@@ -204,3 +204,8 @@ LOGGING = {
 
 # --- Clinical defaults (see ../shared/CLINICAL.md; the clinic can change them) ----------------
 PATIENT_MAX_AGE_YEARS = env.int("PATIENT_MAX_AGE_YEARS", default=120)  # a plausibility check on entry
+# Eligibility rules (patients/eligibility.py reads them through patients.services.thresholds()).
+ELIGIBILITY_MIN_AGE_YEARS = env.int("ELIGIBILITY_MIN_AGE_YEARS", default=18)
+ELIGIBILITY_ISOTRETINOIN_MONTHS = env.int("ELIGIBILITY_ISOTRETINOIN_MONTHS", default=6)
+ELIGIBILITY_RECENT_PROCEDURE_WEEKS = env.int("ELIGIBILITY_RECENT_PROCEDURE_WEEKS", default=4)
+APPROVAL_VALID_DAYS = env.int("APPROVAL_VALID_DAYS", default=180)  # a physician's approval, from its day

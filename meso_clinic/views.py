@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from patients.models import Patient
+from patients.selectors import review_queue
 
 from .access import ClinicRoleRequiredMixin
 from .roles import role_names
@@ -23,4 +24,6 @@ class DashboardView(ClinicRoleRequiredMixin, TemplateView):
             context["patients_this_week"] = Patient.objects.filter(
                 created_at__date__gte=week_start
             ).count()
+        if user.has_perm("patients.decide_screening"):
+            context["awaiting_review"] = review_queue().count()
         return context

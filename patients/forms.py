@@ -1,3 +1,4 @@
+import datetime as dt
 import re
 
 from django import forms
@@ -5,7 +6,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Patient
+from . import questionnaire
+from .models import Decision, Outcome, Patient
 
 PHONE_CHARS = re.compile(r"^\+?[0-9 ()\-.]+$")
 
@@ -70,4 +72,112 @@ class PatientForm(forms.ModelForm):
             self.add_error("email", _("An email address is needed to send aftercare emails."))
         if not cleaned.get("phone") and not cleaned.get("email") and not self.errors.keys() & {"phone", "email"}:
             self.add_error("phone", _("Give a phone number or an email address to reach the patient."))
+        return cleaned
+
+
+YES_NO = [(True, _("Yes")), (False, _("No"))]
+
+
+def _to_bool(value: str | bool) -> bool:
+    return value in (True, "True")
+
+
+class IntakeForm(forms.Form):
+    """The intake questionnaire of patients/questionnaire.py as a form.
+
+    Every yes/no question needs an explicit answer (an unticked box is not a "no"). A follow-up is
+    required when its question is answered yes, and dropped when it is answered no, so that the
+    stored answers never hold a stale detail.
+    """
+
+    def __init__(self, *args, on: dt.date, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.on = on
+        self.follow_up_of = questionnaire.parents()
+        for question in questionnaire.all_questions():
+            self.fields[question.key] = self._field(question)
+
+    def _field(self, question: questionnaire.Question) -> forms.Field:
+        is_follow_up = question.key in self.follow_up_of
+        common = {"label": question.text, "help_text": question.help, "required": False}
+        if question.kind == "yes_no":
+            field = forms.TypedChoiceField(
+                choices=YES_NO, coerce=_to_bool, widget=forms.RadioSelect, empty_value=None, **common
+            )
+        elif question.kind == "date":
+            field = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **common)
+        else:
+            field = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), **common)
+        # Required-ness is checked in clean(): a follow-up is required only when its parent is yes.
+        field.question_required = question.required and not is_follow_up
+        return field
+
+    def sections(self):
+        """[(title, [(bound field, key of the question it follows or ""), ...]), ...] for the template."""
+        return [
+            (
+                section.title,
+                [
+                    (self[q.key], self.follow_up_of.get(q.key, ""))
+                    for top in section.questions
+                    for q in (top, *top.follow_ups)
+                ],
+            )
+            for section in questionnaire.SECTIONS
+        ]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        for question in questionnaire.all_questions():
+            key = question.key
+            if key in self.errors:
+                continue
+            value = cleaned.get(key)
+            parent = self.follow_up_of.get(key)
+            if parent is not None and cleaned.get(parent) is not True:
+                cleaned[key] = None  # the question it follows was answered no: nothing to keep
+                continue
+            required = self.fields[key].question_required or parent is not None
+            if required and value in (None, ""):
+                self.add_error(key, _("Please answer this question."))
+            elif question.kind == "date" and value and value > self.on:
+                self.add_error(key, _("This date is in the future."))
+        return cleaned
+
+    def answers(self) -> dict:
+        return {key: value for key, value in self.cleaned_data.items() if value not in (None, "")}
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required for every decision; the patient's record keeps it."),
+    )
+    deferred_until = forms.DateField(
+        label=_("Deferred until"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("For a deferral: the earliest date for a new screening."),
+    )
+    instructions = forms.CharField(
+        label=_("Instructions for the patient"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For a deferral: what must happen first (e.g. pause ibuprofen with the GP's advice)."),
+    )
+
+    def __init__(self, *args, screening, on: dt.date, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.on = on
+        if screening.outcome == Outcome.NOT_ELIGIBLE:
+            self.fields["decision"].choices = [c for c in Decision.choices if c[0] != Decision.APPROVED]
+            self.fields["decision"].help_text = _("A “not eligible” finding cannot be approved.")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("decision") == Decision.DEFERRED:
+            until = cleaned.get("deferred_until")
+            if until is None and "deferred_until" not in self.errors:
+                self.add_error("deferred_until", _("A deferral needs a date."))
+            elif until is not None and until <= self.on:
+                self.add_error("deferred_until", _("Choose a date after today."))
         return cleaned

@@ -3,7 +3,10 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from . import eligibility
 
 
 class Patient(models.Model):
@@ -61,6 +64,95 @@ class Patient(models.Model):
         return f"{self.given_name} {self.family_name}"
 
     def age_on(self, day: dt.date) -> int:
-        """Completed years on `day`. A 29 February birthday is reached on 1 March in common years."""
-        had_birthday = (day.month, day.day) >= (self.date_of_birth.month, self.date_of_birth.day)
-        return day.year - self.date_of_birth.year - (0 if had_birthday else 1)
+        """Completed years on `day` (a 29 February birthday is reached on 1 March in common years)."""
+        return eligibility.age_on(self.date_of_birth, day)
+
+
+class Outcome(models.TextChoices):
+    """The automatic outcome of the rules (patients/eligibility.py), before any physician decision."""
+
+    ELIGIBLE = "eligible", _("Eligible")
+    NEEDS_REVIEW = "needs_review", _("Needs physician review")
+    NOT_ELIGIBLE = "not_eligible", _("Not eligible")
+
+
+class Decision(models.TextChoices):
+    APPROVED = "approved", _("Approve")
+    DEFERRED = "deferred", _("Defer")
+    DECLINED = "declined", _("Decline")
+
+
+class EligibilityScreening(models.Model):
+    """One intake questionnaire, the rules' outcome on it, and the physician's decision.
+
+    `answers` holds the answers by key (what the rules read) and `answer_record` the questions as
+    they were worded on the day with the answers as shown, so the record never changes meaning when
+    the questionnaire does. Rows are never edited after the decision: a change in health means a
+    new screening.
+    """
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="screenings")
+    taken_at = models.DateTimeField()
+    taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    questionnaire_version = models.CharField(max_length=20)
+    answers = models.JSONField()
+    answer_record = models.JSONField(help_text="[[section, question, answer], ...] as shown on the day")
+    age_years = models.PositiveSmallIntegerField()
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    hard_stop = models.BooleanField(help_text="No one can approve it (under age).")
+    findings = models.JSONField(default=list, help_text="The rules that fired, with their reasons.")
+
+    decision = models.CharField(max_length=10, choices=Decision.choices, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    deferred_until = models.DateField(null=True, blank=True)
+    instructions = models.TextField(blank=True, help_text="What the patient must do before a new screening.")
+    valid_until = models.DateField(null=True, blank=True, help_text="Last day an approval is valid.")
+
+    class Meta:
+        ordering = ["-taken_at", "-id"]
+        permissions = [("decide_screening", "Can approve, defer or decline an eligibility screening")]
+        indexes = [
+            models.Index(fields=["taken_at"], condition=models.Q(decision=""), name="screening_undecided"),
+            models.Index(fields=["patient", "-taken_at"], name="screening_patient_recent"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="screening_decision_is_complete",
+                condition=models.Q(decision="", decided_by__isnull=True, decided_at__isnull=True)
+                | (
+                    ~models.Q(decision="")
+                    & models.Q(decided_by__isnull=False, decided_at__isnull=False)
+                    & ~models.Q(decision_reason="")
+                ),
+            ),
+            # A hard stop or a "not eligible" outcome is never approved (invariant 1).
+            models.CheckConstraint(
+                name="screening_approval_needs_approvable_outcome",
+                condition=~models.Q(decision="approved")
+                | (models.Q(hard_stop=False, valid_until__isnull=False) & ~models.Q(outcome="not_eligible")),
+            ),
+            models.CheckConstraint(
+                name="screening_deferral_has_a_date",
+                condition=~models.Q(decision="deferred") | models.Q(deferred_until__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Screening {self.pk} ({self.get_outcome_display()})"
+
+    @property
+    def awaits_decision(self) -> bool:
+        return not self.decision and not self.hard_stop
+
+    def is_valid_approval_on(self, day: dt.date) -> bool:
+        """An approval counts from its decision day to `valid_until`, both included."""
+        return (
+            self.decision == Decision.APPROVED
+            and self.decided_at is not None
+            and self.valid_until is not None
+            and timezone.localdate(self.decided_at) <= day <= self.valid_until
+        )

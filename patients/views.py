@@ -1,13 +1,16 @@
 from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import CreateView, DetailView, ListView
+from django.views.generic import CreateView, DetailView, FormView, ListView
 
 from meso_clinic.access import ClinicPermissionRequiredMixin
 
-from .forms import PatientForm
-from .models import Patient
-from .selectors import patient_search
+from . import questionnaire
+from .forms import DecisionForm, IntakeForm, PatientForm
+from .models import EligibilityScreening, Patient
+from .selectors import eligibility_status, patient_search, review_queue
+from .services import DecisionRefused, screening_decide, screening_take
 
 
 class PatientListView(ClinicPermissionRequiredMixin, ListView):
@@ -39,7 +42,14 @@ class PatientDetailView(ClinicPermissionRequiredMixin, DetailView):
     context_object_name = "patient"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(age=self.object.age_on(timezone.localdate()), **kwargs)
+        today = timezone.localdate()
+        screenings = list(self.object.screenings.select_related("taken_by", "decided_by")[:50])
+        return super().get_context_data(
+            age=self.object.age_on(today),
+            screenings=screenings,
+            status=eligibility_status(screening=screenings[0] if screenings else None, on=today),
+            **kwargs,
+        )
 
 
 class PatientCreateView(ClinicPermissionRequiredMixin, CreateView):
@@ -56,3 +66,96 @@ class PatientCreateView(ClinicPermissionRequiredMixin, CreateView):
 
     def get_success_url(self) -> str:
         return reverse("patients:detail", args=[self.object.pk])
+
+
+class IntakeView(ClinicPermissionRequiredMixin, FormView):
+    """Take the intake questionnaire for a patient: one new screening with the rules' outcome."""
+
+    permission_required = "patients.add_eligibilityscreening"
+    form_class = IntakeForm
+    template_name = "patients/intake_form.html"
+
+    def setup(self, request, *args, **kwargs) -> None:
+        super().setup(request, *args, **kwargs)
+        self.today = timezone.localdate()
+
+    def dispatch(self, request, *args, **kwargs):
+        self.patient = get_object_or_404(Patient, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "on": self.today}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(patient=self.patient, version=questionnaire.VERSION, **kwargs)
+
+    def form_valid(self, form):
+        screening = screening_take(patient=self.patient, answers=form.answers(), taken_by=self.request.user)
+        messages.success(self.request, f"Intake saved: {screening.get_outcome_display().lower()}.")
+        return redirect("patients:screening", pk=screening.pk)
+
+
+class IntakePrintView(ClinicPermissionRequiredMixin, DetailView):
+    """The blank questionnaire with the patient's name, for a patient to fill in on paper."""
+
+    permission_required = "patients.add_eligibilityscreening"
+    model = Patient
+    context_object_name = "patient"
+    template_name = "patients/intake_print.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            sections=questionnaire.SECTIONS, version=questionnaire.VERSION, today=timezone.localdate(), **kwargs
+        )
+
+
+class ScreeningDetailView(ClinicPermissionRequiredMixin, DetailView):
+    """Answers and fired rules side by side; the physician's decision form when one is due."""
+
+    permission_required = "patients.view_eligibilityscreening"
+    model = EligibilityScreening
+    context_object_name = "screening"
+    template_name = "patients/screening_detail.html"
+
+    def get_queryset(self):
+        return EligibilityScreening.objects.select_related("patient", "taken_by", "decided_by")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        can_decide = self.object.awaits_decision and self.request.user.has_perm("patients.decide_screening")
+        if can_decide and "form" not in context:
+            context["form"] = DecisionForm(screening=self.object, on=timezone.localdate())
+        context["can_decide"] = can_decide
+        return context
+
+
+class ScreeningDecideView(ClinicPermissionRequiredMixin, DetailView):
+    """POST only: approve, defer or decline. Refusals come back as a message; nothing changes."""
+
+    permission_required = "patients.decide_screening"
+    model = EligibilityScreening
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        screening = self.get_object()
+        form = DecisionForm(request.POST, screening=screening, on=timezone.localdate())
+        if not form.is_valid():
+            view = ScreeningDetailView(request=request, kwargs=kwargs, object=screening)
+            return view.render_to_response(view.get_context_data(form=form), status=200)
+        try:
+            screening_decide(screening=screening, decided_by=request.user, **form.cleaned_data)
+        except DecisionRefused as refusal:
+            messages.error(request, str(refusal))
+            return redirect("patients:screening", pk=screening.pk)
+        messages.success(request, f"Decision recorded for {screening.patient.full_name}.")
+        return redirect("patients:review_queue")
+
+
+class ReviewQueueView(ClinicPermissionRequiredMixin, ListView):
+    permission_required = "patients.decide_screening"
+    template_name = "patients/review_queue.html"
+    context_object_name = "screenings"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return review_queue()

@@ -1,0 +1,124 @@
+"""Writes of the patients app: taking a screening and a physician's decision on it."""
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from . import eligibility, questionnaire
+from .models import Decision, EligibilityScreening, Outcome, Patient
+
+
+class DecisionRefused(Exception):
+    """A decision that must not be recorded; the message says why, in words for the physician."""
+
+
+def thresholds() -> eligibility.Thresholds:
+    return eligibility.Thresholds(
+        min_age_years=settings.ELIGIBILITY_MIN_AGE_YEARS,
+        isotretinoin_months=settings.ELIGIBILITY_ISOTRETINOIN_MONTHS,
+        recent_procedure_weeks=settings.ELIGIBILITY_RECENT_PROCEDURE_WEEKS,
+    )
+
+
+def clinic_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def _display(question: questionnaire.Question, value: Any) -> str:
+    if question.kind == "yes_no":
+        return {True: "Yes", False: "No"}.get(value, "Not asked")
+    if question.kind == "date":
+        return value.isoformat() if isinstance(value, dt.date) else (value or "Not asked")
+    return value or "Not asked"
+
+
+def _as_json(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+@transaction.atomic
+def screening_take(
+    *, patient: Patient, answers: dict[str, Any], taken_by: AbstractBaseUser, at: dt.datetime | None = None
+) -> EligibilityScreening:
+    """Record an intake questionnaire with the rules' outcome on it, as one row."""
+    at = at or timezone.now()
+    assessment = eligibility.assess(
+        answers, date_of_birth=patient.date_of_birth, at=at, tz=clinic_zone(), thresholds=thresholds()
+    )
+    record = [
+        [section.title, question.text, _display(question, answers.get(question.key))]
+        for section in questionnaire.SECTIONS
+        for top in section.questions
+        for question in (top, *top.follow_ups)
+        if question is top or answers.get(top.key) is True
+    ]
+    screening = EligibilityScreening(
+        patient=patient,
+        taken_at=at,
+        taken_by=taken_by,
+        questionnaire_version=questionnaire.VERSION,
+        answers={key: _as_json(value) for key, value in answers.items()},
+        answer_record=record,
+        age_years=assessment.age_years,
+        outcome=Outcome(str(assessment.outcome)),
+        hard_stop=assessment.hard_stop,
+        findings=[
+            {"code": f.code, "outcome": str(f.outcome), "reason": f.reason, "overridable": f.overridable}
+            for f in assessment.findings
+        ],
+    )
+    screening.full_clean()
+    screening.save()
+    return screening
+
+
+@transaction.atomic
+def screening_decide(
+    *,
+    screening: EligibilityScreening,
+    decision: str,
+    reason: str,
+    decided_by: AbstractBaseUser,
+    deferred_until: dt.date | None = None,
+    instructions: str = "",
+    at: dt.datetime | None = None,
+) -> EligibilityScreening:
+    """Record a physician's approve / defer / decline, once. Refuses anything else with a reason."""
+    at = at or timezone.now()
+    today = timezone.localdate(at)
+    reason = reason.strip()
+    if not decided_by.has_perm("patients.decide_screening"):
+        raise DecisionRefused("Only a physician can decide on an eligibility screening.")
+    if not reason:
+        raise DecisionRefused("A reason is required for every decision.")
+    if decision not in Decision.values:
+        raise DecisionRefused("Choose approve, defer or decline.")
+    if screening.hard_stop:
+        raise DecisionRefused("The patient is under the minimum age: this screening cannot be decided on.")
+    if decision == Decision.APPROVED and screening.outcome == Outcome.NOT_ELIGIBLE:
+        raise DecisionRefused("A screening with a “not eligible” finding cannot be approved: defer or decline it.")
+    if decision == Decision.DEFERRED and (deferred_until is None or deferred_until <= today):
+        raise DecisionRefused("A deferral needs a date after today.")
+
+    fields = {
+        "decision": decision,
+        "decided_by": decided_by,
+        "decided_at": at,
+        "decision_reason": reason,
+        "deferred_until": deferred_until if decision == Decision.DEFERRED else None,
+        "instructions": instructions.strip(),
+        "valid_until": today + dt.timedelta(days=settings.APPROVAL_VALID_DAYS)
+        if decision == Decision.APPROVED
+        else None,
+    }
+    # Conditional update: of two decisions posted at once, exactly one lands.
+    updated = EligibilityScreening.objects.filter(pk=screening.pk, decision="").update(**fields)
+    if not updated:
+        raise DecisionRefused("This screening was already decided; nothing was changed.")
+    screening.refresh_from_db()
+    return screening
