@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import questionnaire
 from .models import Decision, Outcome, Patient
+from .selectors import possible_duplicates
 
 PHONE_CHARS = re.compile(r"^\+?[0-9 ()\-.]+$")
 
@@ -26,6 +27,10 @@ def clean_phone_number(value: str) -> str:
 
 
 class PatientForm(forms.ModelForm):
+    confirm_new_person = forms.BooleanField(
+        label=_("I checked: this is a different person. Register anyway."), required=False
+    )
+
     class Meta:
         model = Patient
         fields = [
@@ -72,6 +77,22 @@ class PatientForm(forms.ModelForm):
             self.add_error("email", _("An email address is needed to send aftercare emails."))
         if not cleaned.get("phone") and not cleaned.get("email") and not self.errors.keys() & {"phone", "email"}:
             self.add_error("phone", _("Give a phone number or an email address to reach the patient."))
+        self.duplicates = []
+        if self.instance.pk is None and not self.errors and not cleaned.get("confirm_new_person"):
+            self.duplicates = list(
+                possible_duplicates(
+                    given_name=cleaned.get("given_name", ""),
+                    family_name=cleaned.get("family_name", ""),
+                    date_of_birth=cleaned.get("date_of_birth"),
+                    email=cleaned.get("email", ""),
+                    phone=cleaned.get("phone", ""),
+                )
+            )
+            if self.duplicates:
+                self.add_error(
+                    "confirm_new_person",
+                    _("This may be a patient who is already registered (see above). Open them, or tick this box."),
+                )
         return cleaned
 
 

@@ -2,11 +2,15 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import eligibility
+
+
+def digits_of(phone: str) -> str:
+    return "".join(ch for ch in phone if ch.isdigit())
 
 
 class Patient(models.Model):
@@ -25,6 +29,8 @@ class Patient(models.Model):
     date_of_birth = models.DateField(_("date of birth"))
     sex = models.CharField(_("sex"), max_length=12, choices=Sex.choices)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    # The phone's digits alone, so that "+90 532 111 22 33" and "905321112233" are found as one.
+    phone_digits = models.CharField(max_length=20, blank=True, editable=False, db_index=True)
     email = models.EmailField(_("email"), blank=True)
     preferred_language = models.CharField(
         _("preferred language"), max_length=2, choices=Language.choices, default=Language.ENGLISH
@@ -46,8 +52,10 @@ class Patient(models.Model):
     class Meta:
         ordering = ["family_name", "given_name", "id"]
         indexes = [
-            models.Index(Lower("family_name"), Lower("given_name"), name="patient_name_ci"),
+            models.Index(Upper("family_name"), Upper("given_name"), "date_of_birth", name="patient_name_dob_ci"),
             models.Index(fields=["date_of_birth"], name="patient_dob"),
+            # The registry's order: lets a list page or a common-name search stop after one page.
+            models.Index(fields=["family_name", "given_name", "id"], name="patient_list_order"),
         ]
         constraints = [
             # An aftercare email needs an address to go to.
@@ -58,6 +66,12 @@ class Patient(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args, **kwargs) -> None:
+        self.phone_digits = digits_of(self.phone)
+        if kwargs.get("update_fields") is not None and "phone" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "phone_digits"}
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:
@@ -100,7 +114,7 @@ class EligibilityScreening(models.Model):
     age_years = models.PositiveSmallIntegerField()
     outcome = models.CharField(max_length=16, choices=Outcome.choices)
     hard_stop = models.BooleanField(help_text="No one can approve it (under age).")
-    findings = models.JSONField(default=list, help_text="The rules that fired, with their reasons.")
+    findings = models.JSONField(default=list, blank=True, help_text="The rules that fired, with their reasons.")
 
     decision = models.CharField(max_length=10, choices=Decision.choices, blank=True)
     decided_by = models.ForeignKey(

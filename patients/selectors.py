@@ -6,20 +6,55 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils.formats import date_format
 
-from .models import Decision, EligibilityScreening, Patient
+from .models import Decision, EligibilityScreening, Patient, digits_of
+
+DATE_FORMATS = ("%d.%m.%Y", "%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y")
+
+
+def _as_date(text: str) -> dt.date | None:
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date, no time
+        except ValueError:
+            continue
+    return None
 
 
 def patient_search(*, query: str) -> QuerySet[Patient]:
-    """Patients whose name, phone or email contains every word of `query` (case-insensitive)."""
+    """Patients matching `query`: a date of birth (12.04.1988, 1988-04-12, ...), or text of which
+    every word is in the name, the email or the phone's digits (case-insensitive).
+
+    On PostgreSQL the `icontains` lookups use the trigram indexes of migration 0003.
+    """
+    query = query.strip()
+    day = _as_date(query)
+    if day is not None:
+        return Patient.objects.filter(date_of_birth=day)
     patients = Patient.objects.all()
     for word in query.split():
-        patients = patients.filter(
-            Q(given_name__icontains=word)
-            | Q(family_name__icontains=word)
-            | Q(email__icontains=word)
-            | Q(phone__icontains=word)
-        )
+        match = Q(given_name__icontains=word) | Q(family_name__icontains=word) | Q(email__icontains=word)
+        digits = digits_of(word)
+        if len(digits) >= 3 and len(digits) >= len(word) - 1:
+            match |= Q(phone_digits__contains=digits)
+        patients = patients.filter(match)
     return patients
+
+
+def possible_duplicates(
+    *, given_name: str, family_name: str, date_of_birth: dt.date | None, email: str, phone: str
+) -> QuerySet[Patient]:
+    """Registered patients who may be the same person: same name and date of birth, same email or
+    same phone number."""
+    match = Q(pk__in=[])
+    if given_name and family_name and date_of_birth:
+        match |= Q(
+            given_name__iexact=given_name.strip(), family_name__iexact=family_name.strip(), date_of_birth=date_of_birth
+        )
+    if email:
+        match |= Q(email__iexact=email.strip())
+    if len(digits_of(phone)) >= 7:
+        match |= Q(phone_digits=digits_of(phone))
+    return Patient.objects.filter(match)[:5]
 
 
 @dataclass(frozen=True)

@@ -85,3 +85,44 @@ def test_age_on_a_leap_day_birthday():
     assert leapling.age_on(dt.date(2026, 2, 28)) == 17
     assert leapling.age_on(dt.date(2026, 3, 1)) == 18
     assert leapling.age_on(dt.date(2028, 2, 29)) == 20
+
+
+def test_search_by_date_of_birth(client, reception, patient):
+    client.force_login(reception)
+    for typed in ("12.04.1988", "12/04/1988", "1988-04-12"):
+        assert list(client.post("/patients/", {"q": typed}).context["patients"]) == [patient]
+
+
+def test_search_by_phone_ignores_formatting(client, reception, patient):
+    client.force_login(reception)
+    assert list(client.post("/patients/", {"q": "905321112233"}).context["patients"]) == [patient]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {
+            "given_name": "ZEYNEP",
+            "family_name": "arslan",
+            "date_of_birth": "1988-04-12",
+            "email": "",
+            "phone": "555 0000",
+        },
+        {"email": "Zeynep@Example.com"},
+        {"phone": "+90 (532) 111-22-33"},
+    ],
+    ids=["same name and birth date", "same email", "same phone"],
+)
+def test_a_possible_duplicate_is_shown_and_needs_confirmation(client, reception, patient, changes):
+    client.force_login(reception)
+    data = {**changes, "email_consent": ""} if changes.get("email") == "" else changes
+    response = register(client, **data)
+    assert response.status_code == 200
+    assert response.context["form"].duplicates == [patient]
+    html = response.content.decode()
+    assert "Possible duplicate" in html and f"/patients/{patient.pk}/" in html
+    assert Patient.objects.count() == 1
+
+    response = register(client, **data, confirm_new_person="on")
+    assert response.status_code == 302
+    assert Patient.objects.count() == 2
