@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.PatientListView.as_view(), name="list"),
     path("new/", views.PatientCreateView.as_view(), name="create"),
     path("<int:pk>/", views.PatientDetailView.as_view(), name="detail"),
+    path("<int:pk>/edit/", views.PatientUpdateView.as_view(), name="edit"),
     path("<int:pk>/intake/", views.IntakeView.as_view(), name="intake"),
     path("<int:pk>/intake/print/", views.IntakePrintView.as_view(), name="intake_print"),
     path("screenings/<int:pk>/", views.ScreeningDetailView.as_view(), name="screening"),

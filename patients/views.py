@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import CreateView, DetailView, FormView, ListView
+from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 
 from meso_clinic.access import ClinicPermissionRequiredMixin
 
@@ -63,6 +63,20 @@ class PatientCreateView(ClinicPermissionRequiredMixin, CreateView):
         response = super().form_valid(form)
         messages.success(self.request, f"{self.object.full_name} is registered.")
         return response
+
+    def get_success_url(self) -> str:
+        return reverse("patients:detail", args=[self.object.pk])
+
+
+class PatientUpdateView(ClinicPermissionRequiredMixin, UpdateView):
+    permission_required = "patients.change_patient"
+    model = Patient
+    form_class = PatientForm
+    template_name = "patients/patient_form.html"
+
+    def form_valid(self, form):
+        messages.success(self.request, f"{form.instance.full_name}'s details are saved.")
+        return super().form_valid(form)
 
     def get_success_url(self) -> str:
         return reverse("patients:detail", args=[self.object.pk])

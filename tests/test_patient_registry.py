@@ -126,3 +126,24 @@ def test_a_possible_duplicate_is_shown_and_needs_confirmation(client, reception,
     response = register(client, **data, confirm_new_person="on")
     assert response.status_code == 302
     assert Patient.objects.count() == 2
+
+
+def test_reception_corrects_a_patients_details(client, reception, nurse, patient):
+    client.force_login(reception)
+    data = {**VALID, "given_name": "Zeynep", "family_name": "Arslan-Kaya", "email": "zeynep@example.com"}
+    response = client.post(f"/patients/{patient.pk}/edit/", data)
+    assert response["Location"] == f"/patients/{patient.pk}/"
+    patient.refresh_from_db()
+    assert patient.family_name == "Arslan-Kaya" and patient.phone_digits == "447700900123"
+    client.force_login(nurse)
+    assert client.get(f"/patients/{patient.pk}/edit/").status_code == 403
+
+
+def test_the_printable_intake_form_has_every_question(client, reception, patient):
+    from patients import questionnaire
+
+    client.force_login(reception)
+    html = client.get(f"/patients/{patient.pk}/intake/print/").content.decode()
+    assert "Zeynep Arslan" in html and "Patient's signature" in html
+    for question in questionnaire.all_questions():
+        assert question.text.replace("'", "&#x27;") in html
