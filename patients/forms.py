@@ -183,7 +183,7 @@ class DecisionForm(forms.Form):
     instructions = forms.CharField(
         label=_("Instructions for the patient"), required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("For a deferral: what must happen first (e.g. pause ibuprofen with the GP's advice)."),
+        help_text=_("What the patient must do, e.g. pause ibuprofen 3 days before, with the GP's advice."),
     )
 
     def __init__(self, *args, screening, on: dt.date, **kwargs) -> None:

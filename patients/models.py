@@ -110,7 +110,7 @@ class EligibilityScreening(models.Model):
     taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     questionnaire_version = models.CharField(max_length=20)
     answers = models.JSONField()
-    answer_record = models.JSONField(help_text="[[section, question, answer], ...] as shown on the day")
+    answer_record = models.JSONField(help_text="[[section, question, answer, is follow-up], ...] as shown on the day")
     age_years = models.PositiveSmallIntegerField()
     outcome = models.CharField(max_length=16, choices=Outcome.choices)
     hard_stop = models.BooleanField(help_text="No one can approve it (under age).")

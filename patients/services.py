@@ -51,7 +51,7 @@ def screening_take(
         answers, date_of_birth=patient.date_of_birth, at=at, tz=clinic_zone(), thresholds=thresholds()
     )
     record = [
-        [section.title, question.text, _display(question, answers.get(question.key))]
+        [section.title, question.text, _display(question, answers.get(question.key)), question is not top]
         for section in questionnaire.SECTIONS
         for top in section.questions
         for question in (top, *top.follow_ups)

@@ -53,6 +53,7 @@ def test_intake_with_an_nsaid_needs_review_and_keeps_the_answers_as_given(client
         "Medical history and medicines",
         "Which one, and how often?",
         "ibuprofen 400 mg twice a day",
+        True,
     ] in screening.answer_record
     page = client.get(response["Location"]).content.decode()
     assert "Needs physician review" in page and "ibuprofen 400 mg twice a day" in page

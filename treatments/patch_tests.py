@@ -1,0 +1,244 @@
+"""24-hour patch test rules (CLINICAL.md, "24-hour patch test (seed 003)").
+
+Pure code on purpose: no ORM, no settings, no clock. Callers pass each test as plain facts, the moment of the
+session and the clinic's time zone, so every clearance can be reproduced and tested without a database. All
+durations are absolute (hours of elapsed time), so a daylight-saving change never stretches or shortens a window;
+the time zone is only used to show times to staff.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+from enum import StrEnum
+
+
+class ReadResult(StrEnum):
+    """What staff saw when reading a patch test; the value is the stored code."""
+
+    NO_REACTION = "no_reaction"
+    REDNESS = "redness"
+    SWELLING = "swelling"
+    ITCHING_BURNING = "itching_burning"
+    RASH_WHEAL = "rash_wheal"
+    OTHER = "other"
+
+    @property
+    def is_reaction(self) -> bool:
+        """Every result but "no reaction" is a reaction: an unlisted sign ("other") must block, never clear."""
+        return self is not ReadResult.NO_REACTION
+
+    @property
+    def label(self) -> str:
+        """Wording shown to staff; the value stays a stable code for storage."""
+        return _LABELS[self]
+
+
+_LABELS = {
+    ReadResult.NO_REACTION: "No reaction",
+    ReadResult.REDNESS: "Redness",
+    ReadResult.SWELLING: "Swelling",
+    ReadResult.ITCHING_BURNING: "Itching or burning",
+    ReadResult.RASH_WHEAL: "Rash or wheal",
+    ReadResult.OTHER: "Other reaction",
+}
+# English abbreviations instead of strftime("%b"), which follows the process locale.
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@dataclass(frozen=True)
+class PatchTestRules:
+    """Clinic-tunable limits; the defaults are the ones in CLINICAL.md. Every bound is inclusive."""
+
+    min_hours: int = 24
+    read_window_hours: int = 72
+    validity_days: int = 90
+
+    def __post_init__(self) -> None:
+        """A window that closes before it opens would silently refuse every read; fail at configuration instead."""
+        if not 0 <= self.min_hours <= self.read_window_hours or self.validity_days < 0:
+            raise ValueError(f"inconsistent patch test rules: {self}")
+
+
+@dataclass(frozen=True)
+class PatchTestFacts:
+    """One patch test as plain values (built by the ORM layer); a test is read when both read_at and result are set."""
+
+    test_id: int
+    product_ids: frozenset[int]
+    applied_at: datetime
+    read_at: datetime | None
+    result: ReadResult | None
+    reaction_cleared: bool = False  # a physician recorded a decision allowing the product despite a reaction
+
+    def __post_init__(self) -> None:
+        """Refuse facts that would make a rule guess: naive times, or half a read."""
+        _require_aware(self.applied_at, "applied_at")
+        if self.read_at is not None:
+            _require_aware(self.read_at, "read_at")
+        if (self.read_at is None) != (self.result is None):
+            raise ValueError(f"patch test {self.test_id}: read_at and result must be set together")
+
+
+class ProductBlock(StrEnum):
+    """Why a product may not be used in a session; the value is a stable code."""
+
+    NO_TEST = "no_test"
+    NOT_READ = "not_read"
+    TOO_RECENT = "too_recent"
+    EXPIRED = "expired"
+    REACTION = "reaction"
+
+
+@dataclass(frozen=True)
+class ProductClearance:
+    """Outcome for one product in one session, with the sentence staff read and the test it rests on."""
+
+    product_id: int
+    cleared: bool
+    block: ProductBlock | None
+    reason: str
+    test_id: int | None
+
+
+def readable_from(applied_at: datetime, rules: PatchTestRules) -> datetime:
+    """First instant a read counts: earlier, a delayed reaction may not have shown yet."""
+    return applied_at + timedelta(hours=rules.min_hours)
+
+
+def read_deadline(applied_at: datetime, rules: PatchTestRules) -> datetime:
+    """Last instant a read counts: later, a clean skin no longer proves there was no reaction."""
+    return applied_at + timedelta(hours=rules.read_window_hours)
+
+
+def read_refusal(*, applied_at: datetime, read_at: datetime, rules: PatchTestRules, tz: tzinfo) -> str | None:
+    """None when a read at `read_at` is accepted, else the sentence telling staff why not and what to do."""
+    _require_aware(applied_at, "applied_at")
+    _require_aware(read_at, "read_at")
+    opens, closes = readable_from(applied_at, rules), read_deadline(applied_at, rules)
+    if read_at < opens:
+        return (
+            f"Too early: this patch test can be read from {_fmt(opens, tz)} "
+            f"({rules.min_hours} hours after it was applied)."
+        )
+    if read_at > closes:
+        return f"Too late: the reading window closed on {_fmt(closes, tz)}; apply a new patch test."
+    return None
+
+
+def clearance(
+    *,
+    product_ids: Iterable[int],
+    tests: Iterable[PatchTestFacts],
+    session_at: datetime,
+    rules: PatchTestRules,
+    tz: tzinfo,
+    product_names: Mapping[int, str] | None = None,
+) -> dict[int, ProductClearance]:
+    """Whether each product may be used in a session at `session_at`, keyed by product id.
+
+    Tests applied after the session are ignored: they say nothing about the patient at that moment.
+    """
+    _require_aware(session_at, "session_at")
+    relevant = [test for test in tests if test.applied_at <= session_at]
+    names = product_names or {}
+    result = {}
+    for product_id in product_ids:
+        name = names.get(product_id, f"product {product_id}")
+        own = [test for test in relevant if product_id in test.product_ids]
+        result[product_id] = _product_clearance(product_id, name, own, session_at, rules, tz)
+    return result
+
+
+def all_cleared(c: Mapping[int, ProductClearance]) -> bool:
+    """True when every product of a session is cleared (and so the session may go ahead as far as patch tests go)."""
+    return all(item.cleared for item in c.values())
+
+
+def _product_clearance(
+    product_id: int, name: str, tests: list[PatchTestFacts], session_at: datetime, rules: PatchTestRules, tz: tzinfo
+) -> ProductClearance:
+    """Reaction first (it outranks any negative test), then the clearing test, then why the latest test falls short."""
+
+    def blocked(block: ProductBlock, reason: str, test: PatchTestFacts | None) -> ProductClearance:
+        return ProductClearance(product_id, False, block, reason, test.test_id if test else None)
+
+    reactions = [t for t in tests if t.result is not None and t.result.is_reaction and not t.reaction_cleared]
+    if reactions:
+        test = max(reactions, key=_recency)
+        label = test.result.label if test.result else ""
+        reason = (
+            f"{label} on the patch test for {name} applied {_fmt(test.applied_at, tz)}: "
+            f"a physician must record a decision before {name} can be used."
+        )
+        return blocked(ProductBlock.REACTION, reason, test)
+    clearing = [test for test in tests if _clears(test, session_at, rules)]
+    if clearing:
+        test = max(clearing, key=_recency)
+        until = test.applied_at + timedelta(days=rules.validity_days)
+        reason = f"Negative patch test for {name} applied {_fmt(test.applied_at, tz)}, valid until {_fmt(until, tz)}."
+        return ProductClearance(product_id, True, None, reason, test.test_id)
+    if not tests:
+        return blocked(ProductBlock.NO_TEST, f"No patch test for {name}.", None)
+    # The most recent test is the one staff act on: an older expired test matters less than a newer one pending.
+    test = max(tests, key=_recency)
+    block, reason = _shortfall(test, name, session_at, rules, tz)
+    return blocked(block, reason, test)
+
+
+def _clears(test: PatchTestFacts, session_at: datetime, rules: PatchTestRules) -> bool:
+    """A negative read inside its window, done by the session, on a test old enough and still valid at the session."""
+    return (
+        test.result is ReadResult.NO_REACTION
+        and test.read_at is not None
+        and readable_from(test.applied_at, rules) <= test.read_at <= read_deadline(test.applied_at, rules)
+        and test.read_at <= session_at
+        and readable_from(test.applied_at, rules) <= session_at
+        and session_at <= test.applied_at + timedelta(days=rules.validity_days)
+    )
+
+
+def _shortfall(
+    test: PatchTestFacts, name: str, session_at: datetime, rules: PatchTestRules, tz: tzinfo
+) -> tuple[ProductBlock, str]:
+    """Why a test that neither clears nor blocks with a reaction cannot be used, as a block and a sentence."""
+    applied, opens = _fmt(test.applied_at, tz), readable_from(test.applied_at, rules)
+    closes = read_deadline(test.applied_at, rules)
+    subject = f"The patch test for {name} applied {applied}"
+    window = f"{_fmt(opens, tz)} to {_fmt(closes, tz)}"
+    if session_at < opens:
+        return ProductBlock.TOO_RECENT, f"{subject} is too recent; it can be used from {_fmt(opens, tz)}."
+    if test.result is not None and test.result.is_reaction:  # reaction cleared by a physician: no negative read
+        return ProductBlock.NO_TEST, f"{subject} showed a reaction; a negative patch test for {name} is still needed."
+    if test.read_at is None:
+        if session_at <= closes:
+            return ProductBlock.NOT_READ, f"{subject} has not been read yet; read it by {_fmt(closes, tz)}."
+        return ProductBlock.NOT_READ, f"{subject} was not read in its window ({window}); apply a new patch test."
+    if not opens <= test.read_at <= closes:
+        reason = (
+            f"{subject} was read on {_fmt(test.read_at, tz)}, outside its window ({window}); apply a new patch test."
+        )
+        return ProductBlock.NOT_READ, reason
+    if test.read_at > session_at:
+        return ProductBlock.NOT_READ, f"{subject} was not read yet at the session (read on {_fmt(test.read_at, tz)})."
+    until = _fmt(test.applied_at + timedelta(days=rules.validity_days), tz)
+    return (
+        ProductBlock.EXPIRED,
+        f"The negative patch test for {name} applied {applied} expired on {until}; apply a new one.",
+    )
+
+
+def _recency(test: PatchTestFacts) -> tuple[datetime, int]:
+    """Sort key for "the latest test"; the id breaks ties so the choice never depends on input order."""
+    return test.applied_at, test.test_id
+
+
+def _require_aware(at: datetime, name: str) -> None:
+    """A naive time would make every window a guess about the zone it was recorded in."""
+    if at.utcoffset() is None:
+        raise ValueError(f"`{name}` must be timezone-aware")
+
+
+def _fmt(at: datetime, tz: tzinfo) -> str:
+    """Clinic-local time as "%d %b %Y %H:%M" ("24 Nov 2026 09:30"), with English month names whatever the locale."""
+    local = at.astimezone(tz)
+    return f"{local.day:02d} {_MONTHS[local.month - 1]} {local.year} {local:%H:%M}"
