@@ -15,39 +15,77 @@ NURSE = "Nurse"
 PHYSICIAN = "Physician"
 MANAGER = "Clinic manager"
 
+CATALOGUE_READ = {
+    "treatments.view_treatmentarea",
+    "treatments.view_indication",
+    "treatments.view_product",
+    "treatments.view_batch",
+    "treatments.view_consenttext",
+}
+CLINICAL_READ = {
+    "patients.view_patient",
+    "patients.view_eligibilityscreening",
+    "treatments.view_patchtest",
+    "treatments.view_consent",
+    "treatments.view_course",
+    "treatments.view_session",
+}
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    # Front desk: registers patients, takes the intake, books sessions, sees the day.
+    # Front desk: registers patients, takes the intake, records consent, books sessions, sees the day.
     RECEPTION: frozenset(
-        {
-            "patients.view_patient",
+        CATALOGUE_READ
+        | CLINICAL_READ
+        | {
             "patients.add_patient",
             "patients.change_patient",
-            "patients.view_eligibilityscreening",
             "patients.add_eligibilityscreening",
+            "treatments.add_consent",
+            "treatments.add_course",
+            "treatments.add_session",
+            "treatments.change_session",
         }
     ),
-    # Treatment room: patch tests and session records; reads patients and screenings.
-    NURSE: frozenset({"patients.view_patient", "patients.view_eligibilityscreening"}),
-    # Reviews eligibility and performs sessions; may correct a patient's record and take an intake.
+    # Treatment room: applies and reads patch tests, books and prepares sessions.
+    NURSE: frozenset(
+        CATALOGUE_READ
+        | CLINICAL_READ
+        | {
+            "treatments.add_patchtest",
+            "treatments.change_patchtest",
+            "treatments.add_consent",
+            "treatments.add_session",
+            "treatments.change_session",
+        }
+    ),
+    # Reviews eligibility, decides on reactions, performs and signs off sessions.
     PHYSICIAN: frozenset(
-        {
-            "patients.view_patient",
+        CATALOGUE_READ
+        | CLINICAL_READ
+        | {
             "patients.change_patient",
-            "patients.view_eligibilityscreening",
             "patients.add_eligibilityscreening",
             "patients.decide_screening",
+            "treatments.add_patchtest",
+            "treatments.change_patchtest",
+            "treatments.clear_patch_reaction",
+            "treatments.add_consent",
+            "treatments.add_course",
+            "treatments.add_session",
+            "treatments.change_session",
+            "treatments.perform_session",
         }
     ),
-    # Runs the clinic: catalogue, users and roles (Django admin), reports.
+    # Runs the clinic: catalogue, products and batches, consent texts, users and roles (admin site).
     MANAGER: frozenset(
-        {
-            "patients.view_patient",
-            "patients.view_eligibilityscreening",
-            "auth.view_user",
-            "auth.add_user",
-            "auth.change_user",
-            "auth.view_group",
+        CATALOGUE_READ
+        | CLINICAL_READ
+        | {
+            f"treatments.{action}_{model}"
+            for action in ("add", "change")
+            for model in ("treatmentarea", "indication", "product", "batch", "consenttext")
         }
+        | {"auth.view_user", "auth.add_user", "auth.change_user", "auth.view_group"}
     ),
 }
 ROLES: tuple[str, ...] = tuple(ROLE_PERMISSIONS)

@@ -209,3 +209,8 @@ ELIGIBILITY_MIN_AGE_YEARS = env.int("ELIGIBILITY_MIN_AGE_YEARS", default=18)
 ELIGIBILITY_ISOTRETINOIN_MONTHS = env.int("ELIGIBILITY_ISOTRETINOIN_MONTHS", default=6)
 ELIGIBILITY_RECENT_PROCEDURE_WEEKS = env.int("ELIGIBILITY_RECENT_PROCEDURE_WEEKS", default=4)
 APPROVAL_VALID_DAYS = env.int("APPROVAL_VALID_DAYS", default=180)  # a physician's approval, from its day
+# Patch tests (treatments/patch_tests.py) and sessions.
+PATCH_TEST_MIN_HOURS = env.int("PATCH_TEST_MIN_HOURS", default=24)
+PATCH_TEST_READ_WINDOW_HOURS = env.int("PATCH_TEST_READ_WINDOW_HOURS", default=72)
+PATCH_TEST_VALIDITY_DAYS = env.int("PATCH_TEST_VALIDITY_DAYS", default=90)
+SESSION_PAST_GRACE_MINUTES = env.int("SESSION_PAST_GRACE_MINUTES", default=15)  # booking/recording a bit late

@@ -1,0 +1,305 @@
+"""Treatment catalogue, products and batches, patch tests, consent, courses and sessions.
+
+Rules about readiness live in treatments/patch_tests.py and treatments/readiness.py (pure);
+writes that touch several rows live in treatments/services.py.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from patients.models import Patient
+
+from .patch_tests import ReadResult
+
+
+class Category(models.TextChoices):
+    SKIN = "skin", _("Skin")
+    HAIR = "hair", _("Hair")
+    CELLULITE = "cellulite", _("Cellulite")
+    PAIN = "pain", _("Pain")
+    VASCULAR = "vascular", _("Vascular")
+
+
+class TreatmentArea(models.Model):
+    """A catalogue entry: one category with its indications, texts and typical course."""
+
+    category = models.CharField(max_length=12, choices=Category.choices, unique=True)
+    name = models.CharField(max_length=100)
+    staff_description = models.TextField()
+    patient_description = models.TextField()
+    typical_sessions = models.PositiveSmallIntegerField(help_text="Sessions in a typical course.")
+    typical_interval_days = models.PositiveSmallIntegerField(help_text="Days between sessions in a typical course.")
+    course_notes = models.CharField(max_length=300, blank=True, help_text="E.g. weekly at first, then every 2-4 weeks.")
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(typical_sessions__gte=1), name="area_at_least_one_session"),
+            models.CheckConstraint(condition=Q(typical_interval_days__gte=1), name="area_interval_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Indication(models.Model):
+    area = models.ForeignKey(TreatmentArea, on_delete=models.PROTECT, related_name="indications")
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["area", "name"]
+        constraints = [models.UniqueConstraint(fields=["area", "name"], name="indication_unique_per_area")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.area})"
+
+
+class Product(models.Model):
+    class Kind(models.TextChoices):
+        VITAMINS = "vitamins", _("Vitamins")
+        AMINO_ACIDS = "amino_acids", _("Amino acids")
+        MINERALS = "minerals", _("Minerals")
+        NUTRIENTS = "nutrients", _("Other nutrients")
+        COCKTAIL = "cocktail", _("Mixed formulation")
+        ANAESTHETIC = "anaesthetic", _("Local anaesthetic cream")
+
+    name = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    components = models.TextField(help_text="One component per line, as on the label.")
+    patch_test_required = models.BooleanField(default=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def component_list(self) -> list[str]:
+        return [line.strip() for line in self.components.splitlines() if line.strip()]
+
+
+class Batch(models.Model):
+    """A stock batch (lot) of a product. Every session records the batch it used, for recalls."""
+
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="batches")
+    lot_number = models.CharField(max_length=50)
+    expiry_date = models.DateField()
+    received_on = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        ordering = ["product", "expiry_date"]
+        verbose_name_plural = "batches"
+        constraints = [models.UniqueConstraint(fields=["product", "lot_number"], name="batch_lot_unique_per_product")]
+        indexes = [models.Index(fields=["lot_number"], name="batch_lot")]
+
+    def __str__(self) -> str:
+        return f"{self.product} lot {self.lot_number} (exp. {self.expiry_date:%d %b %Y})"
+
+    def is_expired_on(self, day: dt.date) -> bool:
+        """A batch may be used up to and including its expiry date."""
+        return day > self.expiry_date
+
+
+class PatchTest(models.Model):
+    """Products applied to a small area of skin, read from 24 hours later (CLINICAL.md)."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="patch_tests")
+    products = models.ManyToManyField(Product, related_name="patch_tests")
+    applied_at = models.DateTimeField()
+    site = models.CharField(max_length=100, help_text="Where on the skin, e.g. inner left forearm.")
+    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    read_at = models.DateTimeField(null=True, blank=True)
+    result = models.CharField(max_length=16, choices=[(r.value, r.label) for r in ReadResult], blank=True)
+    result_notes = models.TextField(blank=True)
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # A reaction blocks the products for this patient until a physician records a decision.
+    reaction_cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reaction_cleared_at = models.DateTimeField(null=True, blank=True)
+    reaction_decision = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-applied_at", "-id"]
+        permissions = [("clear_patch_reaction", "Can allow a product despite a patch-test reaction")]
+        indexes = [
+            models.Index(fields=["patient", "-applied_at"], name="patchtest_patient_recent"),
+            models.Index(fields=["applied_at"], condition=Q(read_at__isnull=True), name="patchtest_unread"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="patchtest_read_is_complete",
+                condition=Q(read_at__isnull=True, result="", read_by__isnull=True)
+                | (Q(read_at__isnull=False, read_by__isnull=False) & ~Q(result="")),
+            ),
+            models.CheckConstraint(
+                name="patchtest_read_after_application",
+                condition=Q(read_at__isnull=True) | Q(read_at__gte=models.F("applied_at")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Patch test {self.pk}"
+
+    @property
+    def is_reaction(self) -> bool:
+        return bool(self.result) and ReadResult(self.result).is_reaction
+
+
+class ConsentText(models.Model):
+    """A version of the informed-consent text. A published version is never edited: add a new one."""
+
+    version = models.CharField(max_length=20, unique=True)
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    published_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-published_at"]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.version})"
+
+
+class Course(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        COMPLETED = "completed", _("Completed")
+        STOPPED = "stopped", _("Stopped")
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="courses")
+    area = models.ForeignKey(TreatmentArea, on_delete=models.PROTECT, related_name="+")
+    indication = models.ForeignKey(Indication, on_delete=models.PROTECT, related_name="+")
+    planned_sessions = models.PositiveSmallIntegerField()
+    interval_days = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(planned_sessions__gte=1), name="course_at_least_one_session"),
+            models.CheckConstraint(condition=Q(interval_days__gte=1), name="course_interval_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area} course ({self.planned_sessions} sessions)"
+
+
+class Consent(models.Model):
+    """The patient's informed consent to a course (all its sessions) or to one session."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="consents")
+    text = models.ForeignKey(ConsentText, on_delete=models.PROTECT, related_name="+")
+    course = models.ForeignKey(Course, null=True, blank=True, on_delete=models.PROTECT, related_name="consents")
+    consented_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-consented_at"]
+
+    def __str__(self) -> str:
+        return f"Consent {self.pk} (v{self.text.version})"
+
+
+class Session(models.Model):
+    class Status(models.TextChoices):
+        BOOKED = "booked", _("Booked")
+        PERFORMED = "performed", _("Performed")
+        CANCELLED = "cancelled", _("Cancelled")
+        NO_SHOW = "no_show", _("No-show")
+
+    class Technique(models.TextChoices):
+        GUN = "gun", _("Injection gun")
+        NEEDLES = "needles", _("Fine needles")
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="sessions")
+    course = models.ForeignKey(Course, null=True, blank=True, on_delete=models.PROTECT, related_name="sessions")
+    area = models.ForeignKey(TreatmentArea, on_delete=models.PROTECT, related_name="+")
+    indication = models.ForeignKey(Indication, on_delete=models.PROTECT, related_name="+")
+    products = models.ManyToManyField(Product, through="SessionProduct", related_name="+")
+    technique = models.CharField(max_length=8, choices=Technique.choices)
+    anaesthetic_cream = models.BooleanField(_("local anaesthetic cream"), default=False)
+    practitioner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    supervising_physician = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    scheduled_at = models.DateTimeField()
+    duration_minutes = models.PositiveSmallIntegerField(default=45)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.BOOKED)
+    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    booked_at = models.DateTimeField(auto_now_add=True)
+
+    # Filled when performed (the gate in services.session_perform checks invariants 1-3 first).
+    performed_at = models.DateTimeField(null=True, blank=True)
+    performed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    screening = models.ForeignKey(
+        "patients.EligibilityScreening", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    consent = models.ForeignKey(Consent, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    health_unchanged_confirmed = models.BooleanField(default=False)
+    reaction_after_previous = models.TextField(blank=True, help_text="Any reaction after the previous session.")
+    immediate_reactions = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["scheduled_at", "id"]
+        permissions = [("perform_session", "Can perform and sign off a session")]
+        indexes = [
+            models.Index(fields=["scheduled_at"], name="session_scheduled"),
+            models.Index(fields=["patient", "-scheduled_at"], name="session_patient_recent"),
+            models.Index(fields=["practitioner", "scheduled_at"], name="session_practitioner_time"),
+        ]
+        constraints = [
+            # Invariant 2 in the database too: a performed session carries its approval and consent.
+            models.CheckConstraint(
+                name="session_performed_is_complete",
+                condition=~Q(status="performed")
+                | Q(
+                    performed_at__isnull=False,
+                    performed_by__isnull=False,
+                    screening__isnull=False,
+                    consent__isnull=False,
+                    health_unchanged_confirmed=True,
+                ),
+            ),
+            models.CheckConstraint(
+                name="session_performed_at_only_when_performed",
+                condition=Q(status="performed") | Q(performed_at__isnull=True),
+            ),
+            models.CheckConstraint(condition=Q(duration_minutes__gte=5), name="session_duration_at_least_5_min"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Session {self.pk} ({self.get_status_display()})"
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        return self.scheduled_at + dt.timedelta(minutes=self.duration_minutes)
+
+
+class SessionProduct(models.Model):
+    """A product planned for a session; the batch is recorded when the session is performed."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="session_products")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    batch = models.ForeignKey(Batch, null=True, blank=True, on_delete=models.PROTECT, related_name="uses")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "product"], name="session_product_once")]
+        indexes = [models.Index(fields=["batch"], name="sessionproduct_batch")]
+
+    def __str__(self) -> str:
+        return f"{self.product} in session {self.session_id}"

@@ -1,0 +1,199 @@
+"""Reads of the treatments app: what a patient is cleared for, readiness of sessions, lists.
+
+Readiness is gathered for many patients in a fixed number of queries (the day view shows every
+session of the day with its readiness), then computed by the pure rules.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from patients.models import Decision, EligibilityScreening, Patient
+
+from . import patch_tests
+from .models import Batch, Consent, Course, PatchTest, Product, Session, SessionProduct
+from .readiness import Approval, Readiness, readiness
+
+
+def clinic_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def patch_rules() -> patch_tests.PatchTestRules:
+    return patch_tests.PatchTestRules(
+        min_hours=settings.PATCH_TEST_MIN_HOURS,
+        read_window_hours=settings.PATCH_TEST_READ_WINDOW_HOURS,
+        validity_days=settings.PATCH_TEST_VALIDITY_DAYS,
+    )
+
+
+@dataclass
+class PatientFacts:
+    """What readiness needs to know about one patient, as plain values."""
+
+    date_of_birth: dt.date
+    approvals: list[Approval] = field(default_factory=list)
+    tests: list[patch_tests.PatchTestFacts] = field(default_factory=list)
+    consents: list[Consent] = field(default_factory=list)
+
+
+def patient_facts(patients: Iterable[Patient]) -> dict[int, PatientFacts]:
+    """Facts for many patients in three queries."""
+    facts = {p.pk: PatientFacts(p.date_of_birth) for p in patients}
+    ids = list(facts)
+    for s in EligibilityScreening.objects.filter(
+        patient_id__in=ids, decision=Decision.APPROVED, valid_until__isnull=False
+    ).only("pk", "patient_id", "decided_at", "valid_until"):
+        facts[s.patient_id].approvals.append(Approval(s.pk, timezone.localdate(s.decided_at), s.valid_until))
+    for t in PatchTest.objects.filter(patient_id__in=ids).prefetch_related(
+        Prefetch("products", queryset=Product.objects.only("pk"))
+    ):
+        facts[t.patient_id].tests.append(
+            patch_tests.PatchTestFacts(
+                test_id=t.pk,
+                product_ids=frozenset(p.pk for p in t.products.all()),
+                applied_at=t.applied_at,
+                read_at=t.read_at,
+                result=patch_tests.ReadResult(t.result) if t.result else None,
+                reaction_cleared=t.reaction_cleared_at is not None,
+            )
+        )
+    for c in Consent.objects.filter(patient_id__in=ids, withdrawn_at__isnull=True).select_related("text"):
+        facts[c.patient_id].consents.append(c)
+    return facts
+
+
+def valid_consent(consents: Iterable[Consent], *, course_id: int | None, at: dt.datetime) -> Consent | None:
+    """A consent to this course, or a consent to a single session given on the session's day."""
+    given = sorted((c for c in consents if c.consented_at <= at), key=lambda c: c.consented_at, reverse=True)
+    if course_id is not None:
+        for c in given:
+            if c.course_id == course_id:
+                return c
+    day = timezone.localdate(at)
+    return next((c for c in given if c.course_id is None and timezone.localdate(c.consented_at) == day), None)
+
+
+def readiness_from_facts(
+    facts: PatientFacts,
+    *,
+    products: Iterable[Product],
+    at: dt.datetime,
+    course_id: int | None,
+    health_unchanged: bool | None = None,
+) -> Readiness:
+    tested = [p for p in products if p.patch_test_required]
+    return readiness(
+        date_of_birth=facts.date_of_birth,
+        session_at=at,
+        tz=clinic_zone(),
+        min_age_years=settings.ELIGIBILITY_MIN_AGE_YEARS,
+        approvals=facts.approvals,
+        clearances=patch_tests.clearance(
+            product_ids=[p.pk for p in tested],
+            tests=facts.tests,
+            session_at=at,
+            rules=patch_rules(),
+            tz=clinic_zone(),
+            product_names={p.pk: p.name for p in tested},
+        ),
+        has_consent=valid_consent(facts.consents, course_id=course_id, at=at) is not None,
+        health_unchanged=health_unchanged,
+    )
+
+
+def patient_readiness(
+    *,
+    patient: Patient,
+    products: Iterable[Product],
+    at: dt.datetime,
+    course_id: int | None = None,
+    health_unchanged: bool | None = None,
+) -> Readiness:
+    return readiness_from_facts(
+        patient_facts([patient])[patient.pk],
+        products=products,
+        at=at,
+        course_id=course_id,
+        health_unchanged=health_unchanged,
+    )
+
+
+def sessions_readiness(sessions: Iterable[Session]) -> dict[int, Readiness]:
+    """Readiness of each booked session at its scheduled time. Sessions must come with
+    `session_products__product` prefetched and `patient` selected (see day_sessions)."""
+    sessions = list(sessions)
+    facts = patient_facts({s.patient_id: s.patient for s in sessions}.values())
+    return {
+        s.pk: readiness_from_facts(
+            facts[s.patient_id],
+            products=[sp.product for sp in s.session_products.all()],
+            at=s.scheduled_at,
+            course_id=s.course_id,
+        )
+        for s in sessions
+        if s.status == Session.Status.BOOKED
+    }
+
+
+def _with_details(sessions: QuerySet[Session]) -> QuerySet[Session]:
+    return sessions.select_related(
+        "patient", "area", "indication", "practitioner", "supervising_physician", "course"
+    ).prefetch_related(Prefetch("session_products", queryset=SessionProduct.objects.select_related("product", "batch")))
+
+
+def day_sessions(day: dt.date) -> QuerySet[Session]:
+    tz = clinic_zone()
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
+    end = start + dt.timedelta(days=1)
+    return _with_details(Session.objects.filter(scheduled_at__gte=start, scheduled_at__lt=end)).order_by(
+        "scheduled_at", "id"
+    )
+
+
+def session_with_details(pk: int) -> Session:
+    return _with_details(Session.objects.all()).get(pk=pk)
+
+
+def patch_tests_to_read(*, now: dt.datetime) -> QuerySet[PatchTest]:
+    """Unread tests still inside their reading window (or becoming readable), soonest first."""
+    window = dt.timedelta(hours=settings.PATCH_TEST_READ_WINDOW_HOURS)
+    return (
+        PatchTest.objects.filter(read_at__isnull=True, applied_at__gt=now - window)
+        .select_related("patient", "applied_by")
+        .prefetch_related("products")
+        .order_by("applied_at", "id")
+    )
+
+
+def patient_courses(patient: Patient) -> list[Course]:
+    """The patient's courses with the number of sessions performed in each."""
+    return list(
+        Course.objects.filter(patient=patient)
+        .select_related("area", "indication")
+        .annotate(done=Count("sessions", filter=Q(sessions__status=Session.Status.PERFORMED)))
+    )
+
+
+def next_session_suggestions(course: Course, *, after: dt.datetime, count: int = 3) -> list[dt.datetime]:
+    """Suggested dates for the next sessions of a course: the interval from the last session."""
+    remaining = max(course.planned_sessions - getattr(course, "done", 0), 0)
+    return [after + dt.timedelta(days=course.interval_days * (i + 1)) for i in range(min(count, remaining))]
+
+
+def batch_recall(lot_number: str) -> QuerySet[SessionProduct]:
+    """Every session (and so every patient) that received a batch with this lot number."""
+    return (
+        SessionProduct.objects.filter(batch__lot_number__iexact=lot_number.strip())
+        .select_related("session__patient", "batch__product", "session__performed_by")
+        .order_by("-session__performed_at")
+    )
+
+
+def usable_batches(product: Product, *, on: dt.date) -> QuerySet[Batch]:
+    return Batch.objects.filter(product=product, expiry_date__gte=on).order_by("expiry_date")

@@ -1,0 +1,299 @@
+"""Writes of the treatments app. Each is one transaction; each refuses with reasons per field.
+
+The gate is `session_perform`: it re-checks invariants 1-3 of DESIGN.md on the session's day under
+a row lock, whatever the page showed before.
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from patients.models import Patient
+
+from . import patch_tests
+from .models import Batch, Consent, ConsentText, Course, Indication, PatchTest, Product, Session, SessionProduct
+from .selectors import clinic_zone, patch_rules, patient_facts, readiness_from_facts, valid_consent
+
+
+class Refused(Exception):
+    """A write that must not happen. `errors` maps a form field ("" for the whole form) to messages."""
+
+    def __init__(self, errors: Mapping[str, str | list[str]]) -> None:
+        self.errors = {field: [m] if isinstance(m, str) else list(m) for field, m in errors.items()}
+        super().__init__("; ".join(m for messages in self.errors.values() for m in messages))
+
+
+def _grace() -> dt.timedelta:
+    return dt.timedelta(minutes=settings.SESSION_PAST_GRACE_MINUTES)
+
+
+def _require(user: AbstractBaseUser, perm: str, message: str) -> None:
+    if not user.has_perm(perm):
+        raise Refused({"": message})
+
+
+# --- Patch tests ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def patch_test_apply(
+    *,
+    patient: Patient,
+    products: Iterable[Product],
+    site: str,
+    applied_by: AbstractBaseUser,
+    applied_at: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+) -> PatchTest:
+    now = now or timezone.now()
+    applied_at = applied_at or now
+    products = list(products)
+    _require(applied_by, "treatments.add_patchtest", "Only nurses and physicians apply patch tests.")
+    errors: dict[str, str] = {}
+    if not products:
+        errors["products"] = "Choose the products that were applied."
+    if applied_at > now + _grace():
+        errors["applied_at"] = "The application time cannot be in the future."
+    elif applied_at < now - dt.timedelta(hours=settings.PATCH_TEST_MIN_HOURS):
+        errors["applied_at"] = "A patch test is recorded when it is applied, not a day or more later."
+    if not site.strip():
+        errors["site"] = "Say where on the skin the products were applied."
+    if errors:
+        raise Refused(errors)
+    test = PatchTest.objects.create(patient=patient, applied_at=applied_at, site=site.strip(), applied_by=applied_by)
+    test.products.set(products)
+    return test
+
+
+@transaction.atomic
+def patch_test_read(
+    *,
+    test: PatchTest,
+    result: str,
+    read_by: AbstractBaseUser,
+    notes: str = "",
+    read_at: dt.datetime | None = None,
+) -> PatchTest:
+    """Record the reading. Refused before 24 h and after the window; recorded once."""
+    read_at = read_at or timezone.now()
+    _require(read_by, "treatments.change_patchtest", "Only nurses and physicians read patch tests.")
+    refusal = patch_tests.read_refusal(
+        applied_at=test.applied_at, read_at=read_at, rules=patch_rules(), tz=clinic_zone()
+    )
+    if refusal:
+        raise Refused({"": refusal})
+    if result not in patch_tests.ReadResult.__members__.values():
+        raise Refused({"result": "Choose the result of the reading."})
+    if patch_tests.ReadResult(result).is_reaction and not notes.strip():
+        raise Refused({"result_notes": "Describe the reaction (size, look, symptoms)."})
+    updated = PatchTest.objects.filter(pk=test.pk, read_at__isnull=True).update(
+        read_at=read_at, result=result, result_notes=notes.strip(), read_by=read_by
+    )
+    if not updated:
+        raise Refused({"": "This patch test was already read; nothing was changed."})
+    test.refresh_from_db()
+    return test
+
+
+@transaction.atomic
+def patch_reaction_clear(*, test: PatchTest, decided_by: AbstractBaseUser, decision: str) -> PatchTest:
+    """A physician allows the tested products despite a reaction, with a documented reason."""
+    _require(decided_by, "treatments.clear_patch_reaction", "Only a physician can decide on a patch-test reaction.")
+    if not test.is_reaction:
+        raise Refused({"": "This patch test showed no reaction: there is nothing to decide."})
+    if not decision.strip():
+        raise Refused({"reaction_decision": "A reason is required."})
+    updated = PatchTest.objects.filter(pk=test.pk, reaction_cleared_at__isnull=True).update(
+        reaction_cleared_by=decided_by, reaction_cleared_at=timezone.now(), reaction_decision=decision.strip()
+    )
+    if not updated:
+        raise Refused({"": "A decision was already recorded for this reaction."})
+    test.refresh_from_db()
+    return test
+
+
+# --- Consent and courses ----------------------------------------------------------------------
+
+
+def consent_record(
+    *,
+    patient: Patient,
+    text: ConsentText,
+    recorded_by: AbstractBaseUser,
+    course: Course | None = None,
+    consented_at: dt.datetime | None = None,
+) -> Consent:
+    if course is not None and course.patient_id != patient.pk:
+        raise Refused({"course": "That course belongs to another patient."})
+    return Consent.objects.create(
+        patient=patient, text=text, course=course, consented_at=consented_at or timezone.now(), recorded_by=recorded_by
+    )
+
+
+def course_create(
+    *,
+    patient: Patient,
+    indication: Indication,
+    planned_sessions: int,
+    interval_days: int,
+    created_by: AbstractBaseUser,
+) -> Course:
+    course = Course(
+        patient=patient,
+        area=indication.area,
+        indication=indication,
+        planned_sessions=planned_sessions,
+        interval_days=interval_days,
+        created_by=created_by,
+    )
+    course.full_clean()
+    course.save()
+    return course
+
+
+# --- Sessions ---------------------------------------------------------------------------------
+
+
+def _overlapping(practitioner, start: dt.datetime, end: dt.datetime, exclude: int | None = None):
+    sessions = Session.objects.filter(
+        practitioner=practitioner,
+        status__in=[Session.Status.BOOKED, Session.Status.PERFORMED],
+        scheduled_at__lt=end,
+        scheduled_at__gt=start - dt.timedelta(hours=12),  # bounds the scan; no session lasts 12 hours
+    ).exclude(pk=exclude)
+    return [s for s in sessions if s.ends_at > start]
+
+
+@transaction.atomic
+def session_book(
+    *,
+    patient: Patient,
+    indication: Indication,
+    products: Iterable[Product],
+    technique: str,
+    practitioner: AbstractBaseUser,
+    supervising_physician: AbstractBaseUser,
+    scheduled_at: dt.datetime,
+    booked_by: AbstractBaseUser,
+    course: Course | None = None,
+    anaesthetic_cream: bool = False,
+    duration_minutes: int = 45,
+    now: dt.datetime | None = None,
+) -> Session:
+    now = now or timezone.now()
+    products = list(products)
+    errors: dict[str, str] = {}
+    if scheduled_at < now - _grace():
+        errors["scheduled_at"] = "That time has passed. Book a time from now on."
+    if not products:
+        errors["products"] = "Choose at least one product."
+    if course is not None and (course.patient_id != patient.pk or course.indication_id != indication.pk):
+        errors["course"] = "That course is for another patient or indication."
+    if not supervising_physician.has_perm("treatments.perform_session"):
+        errors["supervising_physician"] = "The supervising physician must be a physician."
+    # Lock the practitioner's row so that two bookings at once cannot both pass the overlap check.
+    type(practitioner).objects.select_for_update().filter(pk=practitioner.pk).first()
+    end = scheduled_at + dt.timedelta(minutes=duration_minutes)
+    clash = _overlapping(practitioner, scheduled_at, end)
+    if clash:
+        local = timezone.localtime(clash[0].scheduled_at)
+        errors["scheduled_at"] = f"The practitioner has another session at {local:%H:%M} that overlaps this time."
+    if errors:
+        raise Refused(errors)
+    session = Session.objects.create(
+        patient=patient,
+        course=course,
+        area=indication.area,
+        indication=indication,
+        technique=technique,
+        anaesthetic_cream=anaesthetic_cream,
+        practitioner=practitioner,
+        supervising_physician=supervising_physician,
+        scheduled_at=scheduled_at,
+        duration_minutes=duration_minutes,
+        booked_by=booked_by,
+    )
+    SessionProduct.objects.bulk_create(SessionProduct(session=session, product=p) for p in products)
+    return session
+
+
+@transaction.atomic
+def session_perform(
+    *,
+    session: Session,
+    performed_by: AbstractBaseUser,
+    batches: Mapping[int, Batch],
+    health_unchanged: bool,
+    performed_at: dt.datetime | None = None,
+    reaction_after_previous: str = "",
+    immediate_reactions: str = "",
+    notes: str = "",
+    now: dt.datetime | None = None,
+) -> Session:
+    """The gate: mark a session performed only if invariants 1-3 hold on its day, with batches."""
+    now = now or timezone.now()
+    performed_at = performed_at or now
+    _require(performed_by, "treatments.perform_session", "Only a physician can perform and sign off a session.")
+    session = Session.objects.select_for_update().select_related("patient").get(pk=session.pk)
+    if session.status != Session.Status.BOOKED:
+        raise Refused({"": f"This session is {session.get_status_display().lower()}: it cannot be performed."})
+
+    errors: dict[str, list[str]] = {}
+    if performed_at > now + _grace():
+        errors.setdefault("performed_at", []).append("The performed time cannot be in the future.")
+    if performed_at < session.booked_at:
+        errors.setdefault("performed_at", []).append("The performed time is before the session was booked.")
+    day = timezone.localdate(performed_at)
+    planned = list(session.session_products.select_related("product"))
+    for sp in planned:
+        batch = batches.get(sp.product_id)
+        field = f"batch_{sp.product_id}"
+        if batch is None:
+            errors.setdefault(field, []).append(f"Record the batch of {sp.product.name} that was used.")
+        elif batch.product_id != sp.product_id:
+            errors.setdefault(field, []).append(f"Lot {batch.lot_number} is a batch of another product.")
+        elif batch.is_expired_on(day):
+            errors.setdefault(field, []).append(
+                f"Lot {batch.lot_number} expired on {batch.expiry_date:%d %b %Y}: it cannot be used."
+            )
+    facts = patient_facts([session.patient])[session.patient_id]
+    ready = readiness_from_facts(
+        facts,
+        products=[sp.product for sp in planned],
+        at=performed_at,
+        course_id=session.course_id,
+        health_unchanged=health_unchanged,
+    )
+    for missing in ready.missing:
+        errors.setdefault(missing.field if missing.field == "health_unchanged" else "", []).append(missing.message)
+    if errors:
+        raise Refused(errors)
+
+    for sp in planned:
+        sp.batch = batches[sp.product_id]
+        sp.save(update_fields=["batch"])
+    session.status = Session.Status.PERFORMED
+    session.performed_at = performed_at
+    session.performed_by = performed_by
+    session.screening_id = ready.approval.screening_id
+    session.consent = valid_consent(facts.consents, course_id=session.course_id, at=performed_at)
+    session.health_unchanged_confirmed = True
+    session.reaction_after_previous = reaction_after_previous.strip()
+    session.immediate_reactions = immediate_reactions.strip()
+    session.notes = notes.strip()
+    session.save()
+    return session
+
+
+@transaction.atomic
+def session_cancel(*, session: Session, by: AbstractBaseUser, no_show: bool = False) -> Session:
+    status = Session.Status.NO_SHOW if no_show else Session.Status.CANCELLED
+    updated = Session.objects.filter(pk=session.pk, status=Session.Status.BOOKED).update(status=status)
+    if not updated:
+        raise Refused({"": "Only a booked session can be cancelled or marked as a no-show."})
+    session.refresh_from_db()
+    return session
