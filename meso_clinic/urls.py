@@ -17,5 +17,6 @@ urlpatterns = [
         "accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"
     ),
     path("patients/", include("patients.urls")),
+    path("treatments/", include("treatments.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 
 from meso_clinic.access import ClinicPermissionRequiredMixin
+from treatments.selectors import patient_treatment_summary
 
 from . import questionnaire
 from .forms import DecisionForm, IntakeForm, PatientForm
@@ -47,6 +48,7 @@ class PatientDetailView(ClinicPermissionRequiredMixin, DetailView):
         return super().get_context_data(
             age=self.object.age_on(today),
             screenings=screenings,
+            treatments=patient_treatment_summary(self.object),
             status=eligibility_status(screening=screenings[0] if screenings else None, on=today),
             **kwargs,
         )

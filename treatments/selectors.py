@@ -197,3 +197,26 @@ def batch_recall(lot_number: str) -> QuerySet[SessionProduct]:
 
 def usable_batches(product: Product, *, on: dt.date) -> QuerySet[Batch]:
     return Batch.objects.filter(product=product, expiry_date__gte=on).order_by("expiry_date")
+
+
+@dataclass
+class TreatmentSummary:
+    """The treatments part of a patient's page."""
+
+    patch_tests: list[PatchTest]
+    consents: list[Consent]
+    courses: list[Course]
+    sessions: list[Session]
+
+
+def patient_treatment_summary(patient: Patient, *, limit: int = 20) -> TreatmentSummary:
+    return TreatmentSummary(
+        patch_tests=list(
+            PatchTest.objects.filter(patient=patient).select_related("read_by").prefetch_related("products")[:limit]
+        ),
+        consents=list(Consent.objects.filter(patient=patient).select_related("text", "course__indication")[:limit]),
+        courses=patient_courses(patient),
+        sessions=list(
+            _with_details(Session.objects.filter(patient=patient)).order_by("-scheduled_at", "-id")[:limit]
+        ),
+    )

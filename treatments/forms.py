@@ -1,0 +1,218 @@
+import datetime as dt
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from meso_clinic.roles import NURSE, PHYSICIAN
+
+from .models import Batch, ConsentText, Course, Indication, Product, Session
+from .patch_tests import ReadResult
+
+LOCAL_DATETIME = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A datetime-local input in the clinic's time zone (Django makes it aware in the current zone)."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(input_formats=LOCAL_DATETIME, **kwargs)
+
+
+def now_local() -> str:
+    return timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+
+
+def staff_with_role(*roles: str):
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(groups__name__in=roles))
+        .distinct()
+        .order_by("first_name", "username")
+    )
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user) -> str:
+        return user.get_full_name() or user.get_username()
+
+
+class RefusalFormMixin:
+    """Put a service's refusal (treatments.services.Refused) on the fields it names."""
+
+    def add_refusal(self, refusal) -> None:
+        for field, messages in refusal.errors.items():
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
+
+
+class PatchTestApplyForm(RefusalFormMixin, forms.Form):
+    products = forms.ModelMultipleChoiceField(
+        label=_("Products applied"),
+        queryset=Product.objects.filter(active=True, patch_test_required=True),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    site = forms.CharField(label=_("Site on the skin"), max_length=100, initial="Inner forearm")
+    applied_at = LocalDateTimeField(label=_("Applied at"), help_text=_("Clinic time. Normally now."))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["applied_at"].initial = now_local()
+
+
+class PatchTestReadForm(RefusalFormMixin, forms.Form):
+    result = forms.ChoiceField(
+        label=_("Result"), choices=[(r.value, r.label) for r in ReadResult], widget=forms.RadioSelect
+    )
+    result_notes = forms.CharField(
+        label=_("Notes"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required for a reaction: size, look, symptoms."),
+    )
+
+
+class ReactionClearForm(RefusalFormMixin, forms.Form):
+    reaction_decision = forms.CharField(
+        label=_("Physician's decision"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Why the products may be used despite the reaction."),
+    )
+
+
+class ConsentForm(RefusalFormMixin, forms.Form):
+    text = forms.ModelChoiceField(queryset=ConsentText.objects.all(), widget=forms.HiddenInput)
+    course = forms.ModelChoiceField(
+        label=_("Consent covers"),
+        queryset=Course.objects.none(),
+        required=False,
+        empty_label=_("One session today only"),
+    )
+    confirmed = forms.BooleanField(
+        label=_("The patient has read this text, had their questions answered and consents."),
+    )
+
+    def __init__(self, *args, patient, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = Course.objects.filter(patient=patient, status=Course.Status.ACTIVE)
+        self.fields["course"].label_from_instance = lambda c: f"The whole course: {c.indication.name}"
+        self.current_text = ConsentText.objects.order_by("-published_at").first()
+        self.fields["text"].initial = self.current_text
+
+
+class IndicationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, indication) -> str:
+        return f"{indication.area.name}: {indication.name}"
+
+
+class CourseForm(RefusalFormMixin, forms.ModelForm):
+    indication = IndicationChoiceField(
+        queryset=Indication.objects.filter(area__active=True).select_related("area").order_by("area__name", "name")
+    )
+
+    class Meta:
+        model = Course
+        fields = ["indication", "planned_sessions", "interval_days"]
+        help_texts = {
+            "planned_sessions": _("Leave empty for the area's typical course."),
+            "interval_days": _("Leave empty for the area's typical interval."),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["planned_sessions"].required = False
+        self.fields["interval_days"].required = False
+        self.fields["planned_sessions"].widget.attrs.update({"min": 1, "max": 30})
+        self.fields["interval_days"].widget.attrs.update({"min": 1, "max": 120})
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        indication = cleaned.get("indication")
+        if indication:
+            cleaned["planned_sessions"] = cleaned.get("planned_sessions") or indication.area.typical_sessions
+            cleaned["interval_days"] = cleaned.get("interval_days") or indication.area.typical_interval_days
+        return cleaned
+
+
+class SessionBookForm(RefusalFormMixin, forms.Form):
+    indication = IndicationChoiceField(
+        queryset=Indication.objects.filter(area__active=True).select_related("area").order_by("area__name", "name")
+    )
+    course = forms.ModelChoiceField(queryset=Course.objects.none(), required=False, empty_label=_("No course"))
+    products = forms.ModelMultipleChoiceField(
+        queryset=Product.objects.filter(active=True), widget=forms.CheckboxSelectMultiple
+    )
+    technique = forms.ChoiceField(choices=Session.Technique.choices, widget=forms.RadioSelect)
+    anaesthetic_cream = forms.BooleanField(label=_("Local anaesthetic cream"), required=False)
+    practitioner = StaffChoiceField(queryset=staff_with_role(NURSE, PHYSICIAN))
+    supervising_physician = StaffChoiceField(queryset=staff_with_role(PHYSICIAN))
+    scheduled_at = LocalDateTimeField(label=_("Date and time"))
+    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=5, max_value=240, initial=45)
+
+    def __init__(self, *args, patient, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        courses = Course.objects.filter(patient=patient, status=Course.Status.ACTIVE).select_related("indication")
+        self.fields["course"].queryset = courses
+        self.fields["course"].label_from_instance = lambda c: f"{c.indication.name} ({c.planned_sessions} sessions)"
+        # Querysets are evaluated per form so that a new user shows up without a restart.
+        self.fields["practitioner"].queryset = staff_with_role(NURSE, PHYSICIAN)
+        self.fields["supervising_physician"].queryset = staff_with_role(PHYSICIAN)
+
+
+class BatchChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, batch) -> str:
+        expired = " (EXPIRED)" if batch.is_expired_on(timezone.localdate()) else ""
+        return f"Lot {batch.lot_number}, expires {batch.expiry_date:%d %b %Y}{expired}"
+
+
+class SessionPerformForm(RefusalFormMixin, forms.Form):
+    performed_at = LocalDateTimeField(label=_("Performed at"))
+    health_unchanged = forms.BooleanField(
+        label=_("I asked the patient: health and medicines have not changed since the screening."),
+        required=False,
+    )
+    reaction_after_previous = forms.CharField(
+        label=_("Any reaction after the previous session?"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    immediate_reactions = forms.CharField(
+        label=_("Immediate reactions"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, session: Session, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["performed_at"].initial = now_local()
+        self.product_fields = []
+        for sp in session.session_products.all():
+            name = f"batch_{sp.product_id}"
+            self.fields[name] = BatchChoiceField(
+                label=_("Batch of %(product)s") % {"product": sp.product.name},
+                queryset=Batch.objects.filter(product_id=sp.product_id).order_by("expiry_date"),
+                empty_label=_("Choose the lot used"),
+            )
+            self.product_fields.append(name)
+
+    def batches(self) -> dict[int, Batch]:
+        return {int(name.removeprefix("batch_")): self.cleaned_data[name] for name in self.product_fields}
+
+
+class RecallForm(forms.Form):
+    lot_number = forms.CharField(label=_("Lot number"), max_length=50)
+
+
+class DayForm(forms.Form):
+    day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def chosen(self) -> dt.date:
+        if self.is_valid() and self.cleaned_data.get("day"):
+            return self.cleaned_data["day"]
+        return timezone.localdate()
+

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "treatments"
+urlpatterns = [
+    path("catalogue/", views.CatalogueView.as_view(), name="catalogue"),
+    path("recall/", views.BatchRecallView.as_view(), name="recall"),
+    path("day/", views.DayView.as_view(), name="day"),
+    path("patch-tests/", views.PatchTestsToReadView.as_view(), name="patch_tests_to_read"),
+    path("patch-tests/<int:pk>/", views.PatchTestDetailView.as_view(), name="patch_test"),
+    path("patch-tests/<int:pk>/read/", views.PatchTestReadView.as_view(), name="patch_test_read"),
+    path("patch-tests/<int:pk>/reaction/", views.ReactionClearView.as_view(), name="reaction_clear"),
+    path("patients/<int:pk>/patch-tests/new/", views.PatchTestApplyView.as_view(), name="patch_test_apply"),
+    path("patients/<int:pk>/consent/", views.ConsentView.as_view(), name="consent"),
+    path("patients/<int:pk>/courses/new/", views.CourseCreateView.as_view(), name="course_create"),
+    path("patients/<int:pk>/sessions/new/", views.SessionBookView.as_view(), name="session_book"),
+    path("sessions/<int:pk>/", views.SessionDetailView.as_view(), name="session"),
+    path("sessions/<int:pk>/perform/", views.SessionPerformView.as_view(), name="session_perform"),
+    path("sessions/<int:pk>/cancel/", views.SessionCancelView.as_view(), name="session_cancel"),
+]

@@ -1,0 +1,361 @@
+"""Pages of the treatments app. Thin: a form in, one service or selector call, a page out."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+
+from meso_clinic.access import ClinicPermissionRequiredMixin
+from patients.models import Patient
+
+from . import patch_tests, selectors, services
+from .forms import (
+    ConsentForm,
+    CourseForm,
+    DayForm,
+    PatchTestApplyForm,
+    PatchTestReadForm,
+    ReactionClearForm,
+    RecallForm,
+    SessionBookForm,
+    SessionPerformForm,
+)
+from .models import PatchTest, Product, Session, TreatmentArea
+
+
+class PatientFormView(ClinicPermissionRequiredMixin, FormView):
+    """A form about one patient (patient id in the URL); a service refusal goes back onto the form."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.patient = get_object_or_404(Patient, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(patient=self.patient, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            return self.perform(form)
+        except services.Refused as refusal:
+            form.add_refusal(refusal)
+            return self.form_invalid(form)
+
+
+# --- Catalogue ------------------------------------------------------------------------------
+
+
+class CatalogueView(ClinicPermissionRequiredMixin, ListView):
+    permission_required = "treatments.view_treatmentarea"
+    template_name = "treatments/catalogue.html"
+    context_object_name = "areas"
+    queryset = TreatmentArea.objects.filter(active=True).prefetch_related("indications")
+
+    def get_context_data(self, **kwargs):
+        products = Product.objects.filter(active=True).prefetch_related("batches")
+        return super().get_context_data(products=products, today=timezone.localdate(), **kwargs)
+
+
+class BatchRecallView(ClinicPermissionRequiredMixin, FormView):
+    """Every patient and session that received a lot. The lot number is not patient data: GET is fine."""
+
+    permission_required = ("treatments.view_batch", "treatments.view_session")
+    template_name = "treatments/recall.html"
+    form_class = RecallForm
+
+    def get_form_kwargs(self):
+        return {"data": self.request.GET or None}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        if form.is_bound and form.is_valid():
+            context["uses"] = list(selectors.batch_recall(form.cleaned_data["lot_number"])[:500])
+        return context
+
+
+# --- Patch tests ----------------------------------------------------------------------------
+
+
+class PatchTestApplyView(PatientFormView):
+    permission_required = "treatments.add_patchtest"
+    form_class = PatchTestApplyForm
+    template_name = "treatments/patch_test_apply.html"
+    extra_context = {"heading": "Apply a patch test", "submit_label": "Record patch test"}
+
+    def perform(self, form):
+        test = services.patch_test_apply(
+            patient=self.patient,
+            products=form.cleaned_data["products"],
+            site=form.cleaned_data["site"],
+            applied_at=form.cleaned_data["applied_at"],
+            applied_by=self.request.user,
+        )
+        readable = patch_tests.readable_from(test.applied_at, selectors.patch_rules())
+        messages.success(
+            self.request, f"Patch test recorded. It can be read from {timezone.localtime(readable):%d %b %Y %H:%M}."
+        )
+        return redirect("patients:detail", pk=self.patient.pk)
+
+
+class PatchTestDetailView(ClinicPermissionRequiredMixin, DetailView):
+    permission_required = "treatments.view_patchtest"
+    model = PatchTest
+    context_object_name = "test"
+    template_name = "treatments/patch_test_detail.html"
+
+    def get_queryset(self):
+        return PatchTest.objects.select_related("patient", "applied_by", "read_by", "reaction_cleared_by")
+
+    def get_context_data(self, **kwargs):
+        test = self.object
+        rules = selectors.patch_rules()
+        user = self.request.user
+        context = {
+            "readable_from": patch_tests.readable_from(test.applied_at, rules),
+            "read_deadline": patch_tests.read_deadline(test.applied_at, rules),
+            "refusal": patch_tests.read_refusal(
+                applied_at=test.applied_at, read_at=timezone.now(), rules=rules, tz=selectors.clinic_zone()
+            ),
+            "can_read": test.read_at is None and user.has_perm("treatments.change_patchtest"),
+            "can_clear": test.is_reaction
+            and test.reaction_cleared_at is None
+            and user.has_perm("treatments.clear_patch_reaction"),
+        }
+        if context["can_read"] and "read_form" not in kwargs:
+            context["read_form"] = PatchTestReadForm()
+        if context["can_clear"] and "clear_form" not in kwargs:
+            context["clear_form"] = ReactionClearForm()
+        return super().get_context_data(**context, **kwargs)
+
+
+class PatchTestPostView(PatchTestDetailView):
+    """POST a reading or a reaction decision; on refusal, the detail page again with the messages."""
+
+    http_method_names = ["post"]
+    form_class = None
+    form_name = ""
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = self.form_class(request.POST)
+        if form.is_valid():
+            try:
+                self.perform(form)
+            except services.Refused as refusal:
+                form.add_refusal(refusal)
+            else:
+                return redirect("treatments:patch_test", pk=self.object.pk)
+        return self.render_to_response(self.get_context_data(**{self.form_name: form}))
+
+
+class PatchTestReadView(PatchTestPostView):
+    permission_required = "treatments.change_patchtest"
+    form_class = PatchTestReadForm
+    form_name = "read_form"
+
+    def perform(self, form):
+        services.patch_test_read(
+            test=self.object,
+            result=form.cleaned_data["result"],
+            notes=form.cleaned_data["result_notes"],
+            read_by=self.request.user,
+        )
+        messages.success(self.request, "Reading recorded.")
+
+
+class ReactionClearView(PatchTestPostView):
+    permission_required = "treatments.clear_patch_reaction"
+    form_class = ReactionClearForm
+    form_name = "clear_form"
+
+    def perform(self, form):
+        services.patch_reaction_clear(
+            test=self.object, decision=form.cleaned_data["reaction_decision"], decided_by=self.request.user
+        )
+        messages.success(self.request, "Decision on the reaction recorded.")
+
+
+class PatchTestsToReadView(ClinicPermissionRequiredMixin, ListView):
+    permission_required = "treatments.view_patchtest"
+    template_name = "treatments/patch_tests_to_read.html"
+    context_object_name = "tests"
+
+    def get_queryset(self):
+        return selectors.patch_tests_to_read(now=timezone.now())
+
+    def get_context_data(self, **kwargs):
+        rules = selectors.patch_rules()
+        now = timezone.now()
+        rows = [
+            {
+                "test": t,
+                "readable_from": patch_tests.readable_from(t.applied_at, rules),
+                "deadline": patch_tests.read_deadline(t.applied_at, rules),
+                "readable_now": patch_tests.readable_from(t.applied_at, rules) <= now,
+            }
+            for t in self.object_list
+        ]
+        return super().get_context_data(rows=rows, **kwargs)
+
+
+# --- Consent and courses --------------------------------------------------------------------
+
+
+class ConsentView(PatientFormView):
+    permission_required = "treatments.add_consent"
+    form_class = ConsentForm
+    template_name = "treatments/consent.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "patient": self.patient}
+
+    def perform(self, form):
+        services.consent_record(
+            patient=self.patient,
+            text=form.cleaned_data["text"],
+            course=form.cleaned_data["course"],
+            recorded_by=self.request.user,
+        )
+        messages.success(self.request, "Consent recorded.")
+        return redirect("patients:detail", pk=self.patient.pk)
+
+
+class CourseCreateView(PatientFormView):
+    permission_required = "treatments.add_course"
+    form_class = CourseForm
+    template_name = "treatments/course_form.html"
+    extra_context = {"heading": "Plan a course", "submit_label": "Plan course"}
+
+    def perform(self, form):
+        course = services.course_create(patient=self.patient, created_by=self.request.user, **form.cleaned_data)
+        messages.success(self.request, f"Course planned: {course.planned_sessions} sessions.")
+        return redirect("patients:detail", pk=self.patient.pk)
+
+
+# --- Sessions -------------------------------------------------------------------------------
+
+
+class SessionBookView(PatientFormView):
+    """Book a session. "Check readiness" shows at once what is missing before anything is saved."""
+
+    permission_required = "treatments.add_session"
+    form_class = SessionBookForm
+    template_name = "treatments/session_book.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "patient": self.patient}
+
+    def get_initial(self):
+        initial = {}
+        course_id = self.request.GET.get("course", "")
+        course = self.patient.courses.filter(pk=course_id).first() if course_id.isdigit() else None
+        if course is not None:
+            initial.update(course=course, indication=course.indication)
+        if self.request.user.has_perm("treatments.perform_session"):
+            initial["supervising_physician"] = self.request.user
+        return initial
+
+    def form_valid(self, form):
+        if "check" in self.request.POST:
+            ready = selectors.patient_readiness(
+                patient=self.patient,
+                products=form.cleaned_data["products"],
+                at=form.cleaned_data["scheduled_at"],
+                course_id=form.cleaned_data["course"].pk if form.cleaned_data["course"] else None,
+            )
+            return self.render_to_response(self.get_context_data(form=form, readiness=ready))
+        return super().form_valid(form)
+
+    def perform(self, form):
+        session = services.session_book(patient=self.patient, booked_by=self.request.user, **form.cleaned_data)
+        ready = selectors.sessions_readiness([selectors.session_with_details(session.pk)])[session.pk]
+        if ready.ready:
+            messages.success(self.request, "Session booked. The patient is ready for it.")
+        else:
+            messages.warning(self.request, "Session booked, but the patient is not ready yet: see what is missing.")
+        return redirect("treatments:session", pk=session.pk)
+
+
+class SessionDetailView(ClinicPermissionRequiredMixin, DetailView):
+    permission_required = "treatments.view_session"
+    context_object_name = "session"
+    template_name = "treatments/session_detail.html"
+
+    def get_object(self, queryset=None):
+        try:
+            return selectors.session_with_details(self.kwargs["pk"])
+        except Session.DoesNotExist as missing:
+            raise Http404 from missing
+
+    def get_context_data(self, **kwargs):
+        session = self.object
+        user = self.request.user
+        context = {"can_perform": False, "can_cancel": False}
+        if session.status == Session.Status.BOOKED:
+            context["readiness"] = selectors.sessions_readiness([session])[session.pk]
+            context["can_perform"] = user.has_perm("treatments.perform_session")
+            context["can_cancel"] = user.has_perm("treatments.change_session")
+            if context["can_perform"] and "perform_form" not in kwargs:
+                context["perform_form"] = SessionPerformForm(session=session)
+        return super().get_context_data(**context, **kwargs)
+
+
+class SessionPerformView(SessionDetailView):
+    permission_required = "treatments.perform_session"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        self.object = session = self.get_object()
+        form = SessionPerformForm(request.POST, session=session)
+        if form.is_valid():
+            try:
+                services.session_perform(
+                    session=session,
+                    performed_by=request.user,
+                    batches=form.batches(),
+                    health_unchanged=form.cleaned_data["health_unchanged"],
+                    performed_at=form.cleaned_data["performed_at"],
+                    reaction_after_previous=form.cleaned_data["reaction_after_previous"],
+                    immediate_reactions=form.cleaned_data["immediate_reactions"],
+                    notes=form.cleaned_data["notes"],
+                )
+            except services.Refused as refusal:
+                form.add_refusal(refusal)
+            else:
+                messages.success(request, "Session performed and signed off.")
+                return redirect("patients:detail", pk=session.patient_id)
+        return self.render_to_response(self.get_context_data(perform_form=form))
+
+
+class SessionCancelView(ClinicPermissionRequiredMixin, DetailView):
+    permission_required = "treatments.change_session"
+    model = Session
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        session = self.get_object()
+        no_show = request.POST.get("outcome") == "no_show"
+        try:
+            services.session_cancel(session=session, by=request.user, no_show=no_show)
+        except services.Refused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, "Marked as a no-show." if no_show else "Session cancelled.")
+        return redirect(reverse("treatments:session", args=[session.pk]))
+
+
+class DayView(ClinicPermissionRequiredMixin, TemplateView):
+    """Today's sessions (or another day's) with each patient's readiness."""
+
+    permission_required = "treatments.view_session"
+    template_name = "treatments/day.html"
+
+    def get_context_data(self, **kwargs):
+        form = DayForm(self.request.GET or None)
+        day = form.chosen()
+        sessions = list(selectors.day_sessions(day))
+        ready = selectors.sessions_readiness(sessions)
+        rows = [{"session": s, "readiness": ready.get(s.pk)} for s in sessions]
+        return super().get_context_data(day=day, rows=rows, form=form, **kwargs)
