@@ -1,10 +1,13 @@
 import datetime as dt
 
+from django.conf import settings
 from django.utils import timezone
 from django.views.generic import TemplateView
 
 from patients.models import Patient
 from patients.selectors import review_queue
+from treatments.models import Session
+from treatments.selectors import day_sessions, patch_tests_to_read
 
 from .access import ClinicRoleRequiredMixin
 from .roles import role_names
@@ -26,4 +29,12 @@ class DashboardView(ClinicRoleRequiredMixin, TemplateView):
             ).count()
         if user.has_perm("patients.decide_screening"):
             context["awaiting_review"] = review_queue().count()
+        if user.has_perm("treatments.view_session"):
+            context["sessions_today"] = day_sessions(today).exclude(status=Session.Status.CANCELLED).count()
+        if user.has_perm("treatments.view_patchtest"):
+            context["patch_tests_readable"] = (
+                patch_tests_to_read(now=timezone.now())
+                .filter(applied_at__lte=timezone.now() - dt.timedelta(hours=settings.PATCH_TEST_MIN_HOURS))
+                .count()
+            )
         return context

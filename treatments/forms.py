@@ -199,6 +199,8 @@ class SessionPerformForm(RefusalFormMixin, forms.Form):
                 empty_label=_("Choose the lot used"),
             )
             self.product_fields.append(name)
+        # The lot used is asked right after the time, before the confirmation and the notes.
+        self.order_fields(["performed_at", *self.product_fields, "health_unchanged"])
 
     def batches(self) -> dict[int, Batch]:
         return {int(name.removeprefix("batch_")): self.cleaned_data[name] for name in self.product_fields}

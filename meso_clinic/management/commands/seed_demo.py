@@ -11,9 +11,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from meso_clinic.roles import MANAGER, NURSE, PHYSICIAN, RECEPTION
-from patients.models import Patient
+from patients import questionnaire
+from patients.models import EligibilityScreening, Patient
+from patients.services import screening_decide, screening_take
+from treatments import services as treatment_services
+from treatments.models import Batch, ConsentText, Indication, Product
 
 DEMO_PASSWORD = "meso-demo-2026"  # noqa: S105 - stated in the README; demo databases only
 
@@ -44,9 +49,7 @@ class Command(BaseCommand):
     help = "Create the demo staff accounts (password in the README) and demo patients. DEBUG only."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument(
-            "--if-empty", action="store_true", help="Do nothing when the database already has users."
-        )
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing when the database already has users.")
 
     @transaction.atomic
     def handle(self, *args, if_empty: bool = False, **options) -> None:
@@ -76,6 +79,8 @@ class Command(BaseCommand):
                     "email_consent": consent,
                 },
             )
+        if not EligibilityScreening.objects.exists():
+            self._clinical_demo()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(DEMO_STAFF)} staff accounts "
@@ -83,3 +88,98 @@ class Command(BaseCommand):
                 f"and {len(DEMO_PATIENTS)} patients."
             )
         )
+
+    def _clinical_demo(self) -> None:
+        """A clinic in mid-week: approvals, a screening to review, patch tests, a course, today's sessions."""
+        users = get_user_model().objects
+        reception, nurse, physician = (users.get(username=u) for u in ("reception", "nurse", "physician"))
+        now = timezone.now()
+        today = timezone.localdate()
+        products = {p.name: p for p in Product.objects.all()}
+        vitamins = products["Revitalising vitamin complex"]
+        hair = products["Hair growth formulation"]
+        for product, lot, months in [(vitamins, "VC-2611-A", 9), (vitamins, "VC-2504-X", -1), (hair, "HG-2609-B", 12)]:
+            Batch.objects.get_or_create(
+                product=product, lot_number=lot, defaults={"expiry_date": today + dt.timedelta(days=30 * months)}
+            )
+        no = {q.key: False for q in questionnaire.all_questions() if q.kind == "yes_no"}
+        patients = {p.given_name: p for p in Patient.objects.all()}
+
+        def approved(patient, days_ago, **answers):
+            at = now - dt.timedelta(days=days_ago)
+            screening = screening_take(patient=patient, answers={**no, **answers}, taken_by=reception, at=at)
+            screening_decide(
+                screening=screening,
+                decision="approved",
+                reason="No contraindication found.",
+                decided_by=physician,
+                at=at + dt.timedelta(hours=1),
+            )
+
+        def patch(patient, product, hours_ago, read=True):
+            applied = now - dt.timedelta(hours=hours_ago)
+            test = treatment_services.patch_test_apply(
+                patient=patient,
+                products=[product],
+                site="Inner left forearm",
+                applied_by=nurse,
+                applied_at=applied,
+                now=applied,
+            )
+            if read:
+                treatment_services.patch_test_read(
+                    test=test, result="no_reaction", read_by=nurse, read_at=applied + dt.timedelta(hours=25)
+                )
+
+        consent_text = ConsentText.objects.order_by("-published_at").first()
+        skin = Indication.objects.get(area__category="skin", name="Skin ageing")
+        hair_loss = Indication.objects.get(area__category="hair", name="Alopecia / hair loss")
+        # Zeynep and Emma: approved, negative patch test, consent: ready for today's sessions.
+        for name, product, indication, hour in [("Zeynep", vitamins, skin, 11), ("Emma", hair, hair_loss, 14)]:
+            patient = patients[name]
+            approved(patient, days_ago=10)
+            patch(patient, product, hours_ago=24 * 5)
+            course = treatment_services.course_create(
+                patient=patient,
+                indication=indication,
+                planned_sessions=indication.area.typical_sessions,
+                interval_days=indication.area.typical_interval_days,
+                created_by=reception,
+            )
+            treatment_services.consent_record(
+                patient=patient,
+                text=consent_text,
+                course=course,
+                recorded_by=reception,
+                consented_at=now - dt.timedelta(days=5),
+            )
+            at = timezone.localtime(now).replace(hour=hour, minute=0, second=0, microsecond=0)
+            treatment_services.session_book(
+                patient=patient,
+                course=course,
+                indication=indication,
+                products=[product],
+                technique="needles",
+                practitioner=physician,
+                supervising_physician=physician,
+                scheduled_at=max(at, now),
+                booked_by=reception,
+                now=now,
+            )
+        # Murat: approved but his patch test was applied this morning: not ready until tomorrow.
+        approved(patients["Murat"], days_ago=2, takes_nsaid=True, nsaid_name="ibuprofen, occasionally")
+        patch(patients["Murat"], vitamins, hours_ago=3, read=False)
+        # Oliver takes warfarin: his screening waits for a physician's review.
+        screening_take(
+            patient=patients["Oliver"],
+            answers={
+                **no,
+                "takes_blood_thinner": True,
+                "blood_thinner_name": "warfarin 5 mg",
+                "blood_thinner_prescribed": True,
+            },
+            taken_by=reception,
+            at=now - dt.timedelta(hours=20),
+        )
+        # Leyla is 17: a hard stop.
+        screening_take(patient=patients["Leyla"], answers=no, taken_by=reception, at=now - dt.timedelta(days=1))
