@@ -23,6 +23,8 @@ CATALOGUE_READ = {
     "treatments.view_consenttext",
 }
 CLINICAL_READ = {
+    "aftercare.view_reminder",
+    "aftercare.view_sideeffectreport",
     "patients.view_patient",
     "patients.view_eligibilityscreening",
     "treatments.view_patchtest",
@@ -44,6 +46,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "treatments.add_course",
             "treatments.add_session",
             "treatments.change_session",
+            "aftercare.change_reminder",
         }
     ),
     # Treatment room: applies and reads patch tests, books and prepares sessions.
@@ -74,6 +77,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "treatments.add_session",
             "treatments.change_session",
             "treatments.perform_session",
+            "aftercare.change_reminder",
+            "aftercare.close_sideeffectreport",
         }
     ),
     # Runs the clinic: catalogue, products and batches, consent texts, users and roles (admin site).
@@ -85,6 +90,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             for action in ("add", "change")
             for model in ("treatmentarea", "indication", "product", "batch", "consenttext")
         }
+        | {
+            f"aftercare.{action}_{model}"
+            for action in ("view", "add", "change")
+            for model in ("aftercareplan", "aftercarestep", "remindermessage")
+        }
+        | {"aftercare.change_reminder"}
         | {"auth.view_user", "auth.add_user", "auth.change_user", "auth.view_group"}
     ),
 }

@@ -214,3 +214,20 @@ PATCH_TEST_MIN_HOURS = env.int("PATCH_TEST_MIN_HOURS", default=24)
 PATCH_TEST_READ_WINDOW_HOURS = env.int("PATCH_TEST_READ_WINDOW_HOURS", default=72)
 PATCH_TEST_VALIDITY_DAYS = env.int("PATCH_TEST_VALIDITY_DAYS", default=90)
 SESSION_PAST_GRACE_MINUTES = env.int("SESSION_PAST_GRACE_MINUTES", default=15)  # booking/recording a bit late
+# Aftercare reminders (aftercare/services.py; DESIGN.md "Aftercare reminders: the pipeline").
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")  # absolute links in patient emails
+MESSAGE_ID_DOMAIN = env.str("MESSAGE_ID_DOMAIN", default="mesoclinic.example")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+REMINDER_DISPATCH_SECONDS = env.float("REMINDER_DISPATCH_SECONDS", default=60.0)
+REMINDER_DISPATCH_BATCH = env.int("REMINDER_DISPATCH_BATCH", default=500)
+REMINDER_LEASE_SECONDS = env.int("REMINDER_LEASE_SECONDS", default=300)  # well above EMAIL_TIMEOUT
+REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=6)
+REMINDER_RETRY_BASE_SECONDS = env.int("REMINDER_RETRY_BASE_SECONDS", default=60)  # doubles per attempt, max 1 h
+REPORT_LINK_MAX_AGE_DAYS = env.int("REPORT_LINK_MAX_AGE_DAYS", default=90)
+REPORT_PHOTO_MAX_BYTES = env.int("REPORT_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
+MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))  # never served publicly
+MEDIA_URL = "/media/"
+CELERY_BEAT_SCHEDULE["dispatch-due-reminders"] = {
+    "task": "aftercare.tasks.dispatch_due_reminders",
+    "schedule": REMINDER_DISPATCH_SECONDS,
+}

@@ -18,5 +18,6 @@ urlpatterns = [
     ),
     path("patients/", include("patients.urls")),
     path("treatments/", include("treatments.urls")),
+    path("", include("aftercare.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from aftercare.models import Reminder, SideEffectReport
 from patients.models import Patient
 from patients.selectors import review_queue
 from treatments.models import Session
@@ -37,4 +38,10 @@ class DashboardView(ClinicRoleRequiredMixin, TemplateView):
                 .filter(applied_at__lte=timezone.now() - dt.timedelta(hours=settings.PATCH_TEST_MIN_HOURS))
                 .count()
             )
+        if user.has_perm("aftercare.view_sideeffectreport"):
+            open_reports = SideEffectReport.objects.filter(status=SideEffectReport.Status.OPEN)
+            context["open_reports"] = open_reports.count()
+            context["escalated_reports"] = open_reports.filter(escalated=True).count()
+        if user.has_perm("aftercare.view_reminder"):
+            context["failed_reminders"] = Reminder.objects.filter(status=Reminder.Status.FAILED).count()
         return context

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 
+from aftercare.selectors import patient_reminders
 from meso_clinic.access import ClinicPermissionRequiredMixin
 from treatments.selectors import patient_treatment_summary
 
@@ -49,6 +50,7 @@ class PatientDetailView(ClinicPermissionRequiredMixin, DetailView):
             age=self.object.age_on(today),
             screenings=screenings,
             treatments=patient_treatment_summary(self.object),
+            reminders=patient_reminders(self.object),
             status=eligibility_status(screening=screenings[0] if screenings else None, on=today),
             **kwargs,
         )

@@ -5,8 +5,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.fixtures.staff import PASSWORD
 
-SAMPLE_KWARGS = {"pk": 1}
-PUBLIC = {"login"}
+SAMPLE_KWARGS = {"pk": 1, "token": "not-a-signed-token"}
+# Pages without sign-in: the login page, and the patients' pages behind signed links in emails.
+PUBLIC = {"login", "aftercare:report", "aftercare:unsubscribe"}
 
 
 def walk(patterns, prefix=""):
@@ -38,6 +39,14 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, url):
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/?next=")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["aftercare:report", "aftercare:unsubscribe"])
+def test_patient_link_pages_refuse_a_forged_token_without_sign_in(client, name):
+    response = client.get(reverse(name, args=["forged-token"]))
+    assert response.status_code == 404
+    assert b"not valid" in response.content
 
 
 @pytest.mark.django_db

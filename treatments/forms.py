@@ -179,7 +179,9 @@ class SessionPerformForm(RefusalFormMixin, forms.Form):
         required=False,
     )
     reaction_after_previous = forms.CharField(
-        label=_("Any reaction after the previous session?"), required=False, max_length=2000,
+        label=_("Any reaction after the previous session?"),
+        required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     immediate_reactions = forms.CharField(
@@ -217,4 +219,3 @@ class DayForm(forms.Form):
         if self.is_valid() and self.cleaned_data.get("day"):
             return self.cleaned_data["day"]
         return timezone.localdate()
-

@@ -26,6 +26,17 @@ class Approval:
 
 
 @dataclass(frozen=True)
+class ScreeningFacts:
+    """One eligibility screening of the patient and the physician's decision on it, as plain values."""
+
+    screening_id: int
+    taken_at: datetime
+    decision: str  # "", "approved", "deferred" or "declined"
+    decided_at: datetime | None
+    valid_until: date | None
+
+
+@dataclass(frozen=True)
 class Missing:
     code: str  # under_age, no_approval, approval_expired, patch_test, consent, health_unchanged
     message: str
@@ -48,7 +59,7 @@ def readiness(
     session_at: datetime,
     tz: tzinfo,
     min_age_years: int,
-    approvals: list[Approval],
+    screenings: list[ScreeningFacts],
     clearances: Mapping[int, ProductClearance],
     has_consent: bool,
     health_unchanged: bool | None = None,
@@ -66,20 +77,9 @@ def readiness(
             Missing("under_age", f"The patient is {age} on {day:%d %b %Y}: no one under {min_age_years} is treated.")
         )
 
-    valid = [a for a in approvals if a.decided_on <= day <= a.valid_until]
-    approval = max(valid, key=lambda a: a.valid_until, default=None)
-    if approval is None:
-        earlier = [a for a in approvals if a.valid_until < day]
-        if earlier:
-            last = max(earlier, key=lambda a: a.valid_until)
-            missing.append(
-                Missing(
-                    "approval_expired",
-                    f"The physician's approval expired on {last.valid_until:%d %b %Y}: a new screening is needed.",
-                )
-            )
-        else:
-            missing.append(Missing("no_approval", "No eligibility screening approved by a physician for that day."))
+    approval, problem = _approval(screenings, session_at=session_at, day=day, tz=tz)
+    if problem:
+        missing.append(problem)
 
     for clearance in clearances.values():
         if not clearance.cleared:
@@ -97,3 +97,32 @@ def readiness(
             )
         )
     return Readiness(missing=tuple(missing), approval=approval)
+
+
+def _approval(
+    screenings: list[ScreeningFacts], *, session_at: datetime, day: date, tz: tzinfo
+) -> tuple[Approval | None, Missing | None]:
+    """Only the latest screening taken before the session counts: a newer screening (a new blood
+    thinner, say) replaces an older approval until a physician decides on it. A decision recorded
+    after the session's time did not exist then."""
+    taken = [s for s in screenings if s.taken_at <= session_at]
+    if not taken:
+        return None, Missing("no_approval", "No eligibility screening approved by a physician for that day.")
+    latest = max(taken, key=lambda s: (s.taken_at, s.screening_id))
+    decided = latest.decided_at is not None and latest.decided_at <= session_at
+    taken_on = f"{latest.taken_at.astimezone(tz):%d %b %Y}"
+    if not decided or not latest.decision:
+        return None, Missing(
+            "screening_undecided", f"The latest screening ({taken_on}) is waiting for a physician's decision."
+        )
+    if latest.decision == "declined":
+        return None, Missing("screening_declined", f"The latest screening ({taken_on}) was declined by a physician.")
+    if latest.decision == "deferred":
+        return None, Missing("screening_deferred", f"The latest screening ({taken_on}) was deferred by a physician.")
+    assert latest.valid_until is not None and latest.decided_at is not None  # an approval always has both
+    if day > latest.valid_until:
+        return None, Missing(
+            "approval_expired",
+            f"The physician's approval expired on {latest.valid_until:%d %b %Y}: a new screening is needed.",
+        )
+    return Approval(latest.screening_id, latest.decided_at.astimezone(tz).date(), latest.valid_until), None

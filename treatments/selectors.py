@@ -6,18 +6,18 @@ session of the day with its readiness), then computed by the pure rules.
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from patients.models import Decision, EligibilityScreening, Patient
+from patients.models import EligibilityScreening, Patient
 
 from . import patch_tests
 from .models import Batch, Consent, Course, PatchTest, Product, Session, SessionProduct
-from .readiness import Approval, Readiness, readiness
+from .readiness import Readiness, ScreeningFacts, readiness
 
 
 def clinic_zone() -> ZoneInfo:
@@ -37,19 +37,27 @@ class PatientFacts:
     """What readiness needs to know about one patient, as plain values."""
 
     date_of_birth: dt.date
-    approvals: list[Approval] = field(default_factory=list)
+    screenings: list[ScreeningFacts] = field(default_factory=list)
     tests: list[patch_tests.PatchTestFacts] = field(default_factory=list)
     consents: list[Consent] = field(default_factory=list)
+    reactions_cleared_at: dict[int, dt.datetime] = field(default_factory=dict)  # test id -> physician's decision
+
+    def tests_at(self, at: dt.datetime) -> list[patch_tests.PatchTestFacts]:
+        """The patch tests as they stood at `at`: a reaction decision taken later did not exist yet."""
+        return [
+            replace(t, reaction_cleared=self.reactions_cleared_at[t.test_id] <= at) if t.reaction_cleared else t
+            for t in self.tests
+        ]
 
 
 def patient_facts(patients: Iterable[Patient]) -> dict[int, PatientFacts]:
     """Facts for many patients in three queries."""
     facts = {p.pk: PatientFacts(p.date_of_birth) for p in patients}
     ids = list(facts)
-    for s in EligibilityScreening.objects.filter(
-        patient_id__in=ids, decision=Decision.APPROVED, valid_until__isnull=False
-    ).only("pk", "patient_id", "decided_at", "valid_until"):
-        facts[s.patient_id].approvals.append(Approval(s.pk, timezone.localdate(s.decided_at), s.valid_until))
+    for s in EligibilityScreening.objects.filter(patient_id__in=ids).only(
+        "pk", "patient_id", "taken_at", "decision", "decided_at", "valid_until"
+    ):
+        facts[s.patient_id].screenings.append(ScreeningFacts(s.pk, s.taken_at, s.decision, s.decided_at, s.valid_until))
     for t in PatchTest.objects.filter(patient_id__in=ids).prefetch_related(
         Prefetch("products", queryset=Product.objects.only("pk"))
     ):
@@ -63,6 +71,8 @@ def patient_facts(patients: Iterable[Patient]) -> dict[int, PatientFacts]:
                 reaction_cleared=t.reaction_cleared_at is not None,
             )
         )
+        if t.reaction_cleared_at is not None:
+            facts[t.patient_id].reactions_cleared_at[t.pk] = t.reaction_cleared_at
     for c in Consent.objects.filter(patient_id__in=ids, withdrawn_at__isnull=True).select_related("text"):
         facts[c.patient_id].consents.append(c)
     return facts
@@ -93,10 +103,10 @@ def readiness_from_facts(
         session_at=at,
         tz=clinic_zone(),
         min_age_years=settings.ELIGIBILITY_MIN_AGE_YEARS,
-        approvals=facts.approvals,
+        screenings=facts.screenings,
         clearances=patch_tests.clearance(
             product_ids=[p.pk for p in tested],
-            tests=facts.tests,
+            tests=facts.tests_at(at),
             session_at=at,
             rules=patch_rules(),
             tz=clinic_zone(),
@@ -216,7 +226,5 @@ def patient_treatment_summary(patient: Patient, *, limit: int = 20) -> Treatment
         ),
         consents=list(Consent.objects.filter(patient=patient).select_related("text", "course__indication")[:limit]),
         courses=patient_courses(patient),
-        sessions=list(
-            _with_details(Session.objects.filter(patient=patient)).order_by("-scheduled_at", "-id")[:limit]
-        ),
+        sessions=list(_with_details(Session.objects.filter(patient=patient)).order_by("-scheduled_at", "-id")[:limit]),
     )

@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from aftercare import services as aftercare
 from patients.models import Patient
 
 from . import patch_tests
@@ -218,6 +219,7 @@ def session_book(
         booked_by=booked_by,
     )
     SessionProduct.objects.bulk_create(SessionProduct(session=session, product=p) for p in products)
+    aftercare.reminder_for_booked_session(session, now=now)
     return session
 
 
@@ -286,6 +288,8 @@ def session_perform(
     session.immediate_reactions = immediate_reactions.strip()
     session.notes = notes.strip()
     session.save()
+    # The aftercare emails are written in the same transaction as the session (invariant 4).
+    aftercare.reminders_for_performed_session(session)
     return session
 
 
@@ -296,4 +300,31 @@ def session_cancel(*, session: Session, by: AbstractBaseUser, no_show: bool = Fa
     if not updated:
         raise Refused({"": "Only a booked session can be cancelled or marked as a no-show."})
     session.refresh_from_db()
+    aftercare.reminders_cancel(session, reason=f"The session was {session.get_status_display().lower()}.")
+    return session
+
+
+@transaction.atomic
+def session_reschedule(
+    *, session: Session, scheduled_at: dt.datetime, by: AbstractBaseUser, now: dt.datetime | None = None
+) -> Session:
+    """Move a booked session; its pending pre-session reminder moves with it."""
+    now = now or timezone.now()
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.status != Session.Status.BOOKED:
+        raise Refused({"": "Only a booked session can be moved."})
+    if scheduled_at < now - _grace():
+        raise Refused({"scheduled_at": "That time has passed. Choose a time from now on."})
+    type(session.practitioner).objects.select_for_update().filter(pk=session.practitioner_id).first()
+    end = scheduled_at + dt.timedelta(minutes=session.duration_minutes)
+    clash = _overlapping(session.practitioner, scheduled_at, end, exclude=session.pk)
+    if clash:
+        local = timezone.localtime(clash[0].scheduled_at)
+        raise Refused(
+            {"scheduled_at": f"The practitioner has another session at {local:%H:%M} that overlaps this time."}
+        )
+    session.scheduled_at = scheduled_at
+    session.save(update_fields=["scheduled_at"])
+    aftercare.reminders_cancel(session, reason="The session was moved.")
+    aftercare.reminder_for_booked_session(session, now=now)
     return session

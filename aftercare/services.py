@@ -1,0 +1,275 @@
+"""The aftercare pipeline (DESIGN.md, "Aftercare reminders: the pipeline") and side-effect reports.
+
+Reminder rows are the truth. `reminders_dispatch` claims due rows under row locks that skip locked
+rows and gives each a lease and a token; `reminder_send` sends only while it holds that token, so a
+task delivered twice sends once; an expired lease returns the row to pending, which is what recovers
+from a killed worker or a restarted Redis. Nothing is ever a long-ETA Celery task.
+"""
+
+import datetime as dt
+import logging
+import smtplib
+import uuid
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.mail import get_connection
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .emails import message_id, render_reminder
+from .models import AftercarePlan, Reminder, SideEffectReport
+from .schedule import Offset, ReminderKind, TimelineStep, aftercare_timeline, pre_session_reminder
+from .side_effects import needs_escalation
+
+log = logging.getLogger(__name__)
+
+AFTER_SESSION_KINDS = [k.value for k in ReminderKind if k is not ReminderKind.PRE_SESSION]
+
+
+def clinic_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def _emailable(patient) -> bool:
+    return bool(patient.email_consent and patient.email)
+
+
+def plan_steps(plan: AftercarePlan | None) -> list[TimelineStep]:
+    if plan is None:
+        return []
+    return [
+        TimelineStep(ReminderKind(s.kind), Offset(days=s.days, hours=s.hours))
+        for s in plan.steps.filter(active=True)
+        if s.kind != ReminderKind.PRE_SESSION
+    ]
+
+
+# --- Creating, moving, cancelling (called by the treatments services, in their transaction) ---------
+
+
+def reminders_for_performed_session(session) -> list[Reminder]:
+    """The after-session timeline of the area's plan; the pre-session reminder is no longer needed."""
+    Reminder.objects.filter(session=session, kind=ReminderKind.PRE_SESSION, status=Reminder.Status.PENDING).update(
+        status=Reminder.Status.CANCELLED, last_error="The session took place."
+    )
+    if not _emailable(session.patient):
+        return []
+    plan = AftercarePlan.objects.filter(area_id=session.area_id).first()
+    due = aftercare_timeline(performed_at=session.performed_at, tz=clinic_zone(), steps=plan_steps(plan))
+    return Reminder.objects.bulk_create(
+        [Reminder(session=session, kind=r.kind, due_at=r.due_at) for r in due], ignore_conflicts=True
+    )
+
+
+def reminder_for_booked_session(session, *, now: dt.datetime) -> Reminder | None:
+    """The pre-session instructions, 3 days before (or at once for a booking made later than that)."""
+    if not _emailable(session.patient):
+        return None
+    due = pre_session_reminder(scheduled_at=session.scheduled_at, now=now, tz=clinic_zone())
+    if due is None:
+        return None
+    reminder, _ = Reminder.objects.update_or_create(
+        session=session,
+        kind=ReminderKind.PRE_SESSION,
+        defaults={"due_at": due.due_at, "status": Reminder.Status.PENDING, "attempts": 0, "last_error": ""},
+    )
+    return reminder
+
+
+def reminders_cancel(session, *, reason: str) -> int:
+    return Reminder.objects.filter(session=session, status=Reminder.Status.PENDING).update(
+        status=Reminder.Status.CANCELLED, last_error=reason
+    )
+
+
+def plan_reschedule_pending(plan: AftercarePlan) -> int:
+    """After a manager edits a plan's timeline: pending reminders of its sessions follow the new one."""
+    steps = {s.kind: s for s in plan_steps(plan)}
+    moved = 0
+    pending = Reminder.objects.filter(
+        session__area_id=plan.area_id, status=Reminder.Status.PENDING, kind__in=AFTER_SESSION_KINDS
+    ).select_related("session")
+    for reminder in pending:
+        step = steps.get(ReminderKind(reminder.kind))
+        if step is None:
+            reminder.status, reminder.last_error = Reminder.Status.CANCELLED, "Removed from the aftercare plan."
+        else:
+            due = aftercare_timeline(performed_at=reminder.session.performed_at, tz=clinic_zone(), steps=[step])
+            reminder.due_at = due[0].due_at
+        reminder.save(update_fields=["status", "last_error", "due_at", "updated_at"])
+        moved += 1
+    return moved
+
+
+# --- Dispatch and send --------------------------------------------------------------------------
+
+
+def reminders_release_expired(*, now: dt.datetime) -> int:
+    """Rows whose sender vanished (killed worker, lost task) go back to pending."""
+    return Reminder.objects.filter(status=Reminder.Status.SENDING, lease_expires_at__lt=now).update(
+        status=Reminder.Status.PENDING, lease_token="", lease_expires_at=None, next_attempt_at=now
+    )
+
+
+def reminders_dispatch(
+    *, now: dt.datetime | None = None, limit: int | None = None, enqueue: Callable[[int, str], None]
+) -> int:
+    """Claim due rows (skipping rows another dispatcher holds) and enqueue one send each, on commit."""
+    now = now or timezone.now()
+    limit = limit or settings.REMINDER_DISPATCH_BATCH
+    reminders_release_expired(now=now)
+    claimed: list[tuple[int, str]] = []
+    with transaction.atomic():
+        ids = list(
+            Reminder.objects.select_for_update(skip_locked=True)
+            .filter(status=Reminder.Status.PENDING, due_at__lte=now)
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            .order_by("due_at", "id")
+            .values_list("pk", flat=True)[:limit]
+        )
+        lease = now + dt.timedelta(seconds=settings.REMINDER_LEASE_SECONDS)
+        for pk in ids:
+            token = uuid.uuid4().hex
+            Reminder.objects.filter(pk=pk).update(
+                status=Reminder.Status.SENDING, lease_token=token, lease_expires_at=lease, attempts=F("attempts") + 1
+            )
+            claimed.append((pk, token))
+        transaction.on_commit(lambda: [enqueue(pk, token) for pk, token in claimed])
+    return len(claimed)
+
+
+def _permanent(error: Exception) -> bool:
+    """5xx answers are permanent (a refused address); connection trouble and 4xx are worth a retry."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code >= 500
+    return False
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return "; ".join(f"{code} {msg.decode(errors='replace')}" for code, msg in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        detail = error.smtp_error
+        return f"{error.smtp_code} {detail.decode(errors='replace') if isinstance(detail, bytes) else detail}"
+    return f"{type(error).__name__}: {error}"
+
+
+def reminder_send(*, reminder_id: int, token: str, now: dt.datetime | None = None) -> str:
+    """Send one claimed reminder. Returns what happened: sent, skipped, cancelled, retry or failed."""
+    now = now or timezone.now()
+    # Take the token: of two deliveries of the same task, only one gets the row.
+    taken = Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.SENDING, lease_token=token).update(
+        lease_token=""
+    )
+    if not taken:
+        return "skipped"
+    reminder = Reminder.objects.select_related("session__patient").get(pk=reminder_id)
+    session = reminder.session
+    wanted_status = "booked" if reminder.kind == ReminderKind.PRE_SESSION else "performed"
+    reason = ""
+    if not _emailable(session.patient):
+        reason = "The patient has not consented to emails (or has no address)."
+    elif session.status != wanted_status:
+        reason = f"The session is {session.get_status_display().lower()}."
+    if reason:
+        Reminder.objects.filter(pk=reminder_id).update(status=Reminder.Status.CANCELLED, last_error=reason)
+        return "cancelled"
+    try:
+        email = render_reminder(reminder)
+        with get_connection(timeout=settings.EMAIL_TIMEOUT) as connection:
+            connection.send_messages([email])
+    except (smtplib.SMTPException, OSError) as error:  # socket timeouts are OSErrors
+        return _record_failure(reminder, error, now=now)
+    # Mark sent even if the lease ran out meanwhile, so that no later dispatch sends it again.
+    Reminder.objects.filter(pk=reminder_id).exclude(status=Reminder.Status.SENT).update(
+        status=Reminder.Status.SENT,
+        sent_at=timezone.now(),
+        message_id=message_id(reminder),
+        lease_expires_at=None,
+        last_error="",
+    )
+    return "sent"
+
+
+def _record_failure(reminder: Reminder, error: Exception, *, now: dt.datetime) -> str:
+    description = _describe(error)[:1000]
+    if _permanent(error) or reminder.attempts >= settings.REMINDER_MAX_ATTEMPTS:
+        Reminder.objects.filter(pk=reminder.pk).update(
+            status=Reminder.Status.FAILED, last_error=description, lease_expires_at=None
+        )
+        log.warning("reminder %s failed after %s attempts", reminder.pk, reminder.attempts)
+        return "failed"
+    backoff = min(settings.REMINDER_RETRY_BASE_SECONDS * 2 ** (reminder.attempts - 1), 3600)
+    Reminder.objects.filter(pk=reminder.pk).update(
+        status=Reminder.Status.PENDING,
+        last_error=description,
+        lease_expires_at=None,
+        next_attempt_at=now + dt.timedelta(seconds=backoff),
+    )
+    return "retry"
+
+
+def reminder_retry(*, reminder: Reminder, by: AbstractBaseUser) -> bool:
+    """Staff's "resend" of a failed reminder: back to pending, due now."""
+    return bool(
+        Reminder.objects.filter(pk=reminder.pk, status=Reminder.Status.FAILED).update(
+            status=Reminder.Status.PENDING, next_attempt_at=timezone.now(), attempts=0
+        )
+    )
+
+
+def patient_unsubscribe(*, patient_id: int) -> int:
+    """The patient's unsubscribe link: consent withdrawn, pending reminders cancelled."""
+    from patients.models import Patient
+
+    with transaction.atomic():
+        Patient.objects.filter(pk=patient_id).update(email_consent=False)
+        return Reminder.objects.filter(session__patient_id=patient_id, status=Reminder.Status.PENDING).update(
+            status=Reminder.Status.CANCELLED, last_error="The patient unsubscribed."
+        )
+
+
+# --- Side-effect reports ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_create(
+    *,
+    session,
+    reminder_id: int | None,
+    effects: list[str],
+    warning_signs: list[str],
+    severity: str,
+    description: str,
+    photo=None,
+    notify: Callable[[int], None],
+) -> SideEffectReport:
+    report = SideEffectReport.objects.create(
+        session=session,
+        reminder_id=reminder_id if Reminder.objects.filter(pk=reminder_id, session=session).exists() else None,
+        effects=effects,
+        warning_signs=warning_signs,
+        severity=severity,
+        description=description.strip(),
+        photo=photo or "",
+        escalated=needs_escalation(warning_signs=warning_signs, severity=severity),
+    )
+    if report.escalated:
+        transaction.on_commit(lambda: notify(report.pk))
+    return report
+
+
+def report_close(*, report: SideEffectReport, by: AbstractBaseUser, note: str) -> bool:
+    if not note.strip():
+        raise ValueError("A note is required to close a report.")
+    return bool(
+        SideEffectReport.objects.filter(pk=report.pk, status=SideEffectReport.Status.OPEN).update(
+            status=SideEffectReport.Status.CLOSED, closed_by=by, closed_at=timezone.now(), closing_note=note.strip()
+        )
+    )

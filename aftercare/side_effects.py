@@ -1,0 +1,33 @@
+"""The side effects a patient can report, and the signs that need a physician at once (CLINICAL.md).
+
+Pure data and one rule: a report with any warning sign, or marked severe, is escalated.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+SIDE_EFFECTS: list[tuple[str, str]] = [
+    ("redness", _("Redness")),
+    ("swelling", _("Swelling")),
+    ("bruising", _("Bruising")),
+    ("itching_burning", _("Itching or burning")),
+    ("sensitivity", _("Skin sensitivity")),
+    ("rash", _("Rash or eruption")),
+    ("dark_marks", _("Dark marks or scars")),
+    ("nausea", _("Nausea")),
+    ("vomiting", _("Vomiting")),
+    ("diarrhoea", _("Diarrhoea")),
+    ("other", _("Something else")),
+]
+
+WARNING_SIGNS: list[tuple[str, str]] = [
+    ("spreading_redness", _("Redness or warmth that is spreading, or still there after 3 days")),
+    ("pus", _("Pus or fluid coming from the area")),
+    ("fever", _("Fever or chills")),
+    ("lumps", _("Lumps or hard nodules under the skin")),
+    ("breathing", _("Difficulty breathing, or swelling of the face, lips or throat")),
+]
+
+
+def needs_escalation(*, warning_signs: list[str], severity: str) -> bool:
+    """Infections can start 1 to 12 weeks after treatment: any sign goes to a physician at once."""
+    return bool(warning_signs) or severity == "severe"

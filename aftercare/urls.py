@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "aftercare"
+urlpatterns = [
+    # Patients, through signed links in their emails (no sign-in).
+    path("r/<str:token>/", views.ReportView.as_view(), name="report"),
+    path("unsubscribe/<str:token>/", views.UnsubscribeView.as_view(), name="unsubscribe"),
+    # Staff.
+    path("aftercare/delivery/", views.DeliveryDashboardView.as_view(), name="delivery"),
+    path("aftercare/reminders/<int:pk>/retry/", views.ReminderRetryView.as_view(), name="retry"),
+    path("aftercare/reports/", views.ReportListView.as_view(), name="reports"),
+    path("aftercare/reports/<int:pk>/", views.ReportDetailView.as_view(), name="report_detail"),
+    path("aftercare/reports/<int:pk>/photo/", views.ReportPhotoView.as_view(), name="report_photo"),
+]

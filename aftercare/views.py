@@ -1,0 +1,204 @@
+"""Patient pages (no login, reached through a signed link) and staff pages for reminders and reports."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core import signing
+from django.db.models import Count
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.generic import DetailView, ListView
+
+from meso_clinic.access import ClinicPermissionRequiredMixin
+from treatments.models import Session
+
+from . import services
+from .forms import CloseReportForm, SideEffectReportForm
+from .links import read_report_token, read_unsubscribe_token
+from .models import Reminder, SideEffectReport
+from .tasks import notify_physician_of_report
+
+
+def _patient_language(patient) -> str:
+    return patient.preferred_language if patient.preferred_language in ("en", "tr") else "en"
+
+
+@method_decorator(login_not_required, name="dispatch")
+class ReportView(View):
+    """The patient's side-effect report. The signed token is the only key: no id can be guessed."""
+
+    template_name = "aftercare/report.html"
+
+    def _session(self, token: str):
+        try:
+            data = read_report_token(token)
+        except signing.SignatureExpired:
+            return None, "expired"
+        except signing.BadSignature:
+            return None, "invalid"
+        session = Session.objects.select_related("patient").filter(pk=data.get("s")).first()
+        return (session, "") if session else (None, "invalid")
+
+    def _refuse(self, request, problem: str):
+        status = 404 if problem == "invalid" else 410
+        return render(request, "aftercare/link_problem.html", {"problem": problem}, status=status)
+
+    def get(self, request, token: str):
+        session, problem = self._session(token)
+        if problem:
+            return self._refuse(request, problem)
+        with translation.override(_patient_language(session.patient)):
+            return render(request, self.template_name, {"form": SideEffectReportForm(), "session": session})
+
+    def post(self, request, token: str):
+        session, problem = self._session(token)
+        if problem:
+            return self._refuse(request, problem)
+        with translation.override(_patient_language(session.patient)):
+            form = SideEffectReportForm(request.POST, request.FILES)
+            if not form.is_valid():
+                return render(request, self.template_name, {"form": form, "session": session})
+            report = services.report_create(
+                session=session,
+                reminder_id=read_report_token(token).get("r"),
+                notify=lambda pk: notify_physician_of_report.delay(pk),
+                **form.cleaned_data,
+            )
+            return render(request, "aftercare/report_thanks.html", {"report": report, "session": session})
+
+
+@method_decorator(login_not_required, name="dispatch")
+class UnsubscribeView(View):
+    """GET shows a button (mail scanners follow links; they must not unsubscribe anyone); POST acts."""
+
+    def _patient_id(self, token: str):
+        try:
+            return read_unsubscribe_token(token).get("p")
+        except signing.BadSignature:
+            return None
+
+    def get(self, request, token: str):
+        if self._patient_id(token) is None:
+            return render(request, "aftercare/link_problem.html", {"problem": "invalid"}, status=404)
+        return render(request, "aftercare/unsubscribe.html", {"done": False})
+
+    def post(self, request, token: str):
+        patient_id = self._patient_id(token)
+        if patient_id is None:
+            return render(request, "aftercare/link_problem.html", {"problem": "invalid"}, status=404)
+        services.patient_unsubscribe(patient_id=patient_id)
+        return render(request, "aftercare/unsubscribe.html", {"done": True})
+
+
+class DeliveryDashboardView(ClinicPermissionRequiredMixin, ListView):
+    """Due, sent and failed reminders; failed ones can be sent again."""
+
+    permission_required = "aftercare.view_reminder"
+    template_name = "aftercare/delivery.html"
+    context_object_name = "failed"
+
+    def get_queryset(self):
+        return (
+            Reminder.objects.filter(status=Reminder.Status.FAILED)
+            .select_related("session__patient")
+            .order_by("-updated_at")[:100]
+        )
+
+    def get_context_data(self, **kwargs):
+        now = timezone.now()
+        counts = dict(
+            Reminder.objects.filter(status__in=["pending", "sending", "failed"])
+            .values_list("status")
+            .annotate(n=Count("id"))
+            .values_list("status", "n")
+        )
+        since = now - timezone.timedelta(days=1)
+        return super().get_context_data(
+            due_now=Reminder.objects.filter(status=Reminder.Status.PENDING, due_at__lte=now).count(),
+            pending=counts.get("pending", 0),
+            sending=counts.get("sending", 0),
+            failed_count=counts.get("failed", 0),
+            sent_last_day=Reminder.objects.filter(status=Reminder.Status.SENT, sent_at__gte=since).count(),
+            recent=Reminder.objects.filter(status=Reminder.Status.SENT)
+            .select_related("session__patient")
+            .order_by("-sent_at")[:20],
+            **kwargs,
+        )
+
+
+class ReminderRetryView(ClinicPermissionRequiredMixin, DetailView):
+    permission_required = "aftercare.change_reminder"
+    model = Reminder
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        reminder = self.get_object()
+        if services.reminder_retry(reminder=reminder, by=request.user):
+            messages.success(request, "The reminder will be sent again within a minute.")
+        else:
+            messages.error(request, "Only a failed reminder can be sent again.")
+        return redirect("aftercare:delivery")
+
+
+class ReportListView(ClinicPermissionRequiredMixin, ListView):
+    permission_required = "aftercare.view_sideeffectreport"
+    template_name = "aftercare/report_list.html"
+    context_object_name = "reports"
+    paginate_by = 50
+
+    def get_queryset(self):
+        status = "closed" if self.request.GET.get("status") == "closed" else "open"
+        self.status = status
+        return SideEffectReport.objects.filter(status=status).select_related("session__patient")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(status=self.status, **kwargs)
+
+
+class ReportDetailView(ClinicPermissionRequiredMixin, DetailView):
+    permission_required = "aftercare.view_sideeffectreport"
+    model = SideEffectReport
+    context_object_name = "report"
+    template_name = "aftercare/report_detail.html"
+
+    def get_queryset(self):
+        return SideEffectReport.objects.select_related(
+            "session__patient", "session__supervising_physician", "closed_by"
+        )
+
+    def get_context_data(self, **kwargs):
+        can_close = self.object.status == "open" and self.request.user.has_perm("aftercare.close_sideeffectreport")
+        if can_close and "form" not in kwargs:
+            kwargs["form"] = CloseReportForm()
+        return super().get_context_data(can_close=can_close, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.object = report = self.get_object()
+        if not request.user.has_perm("aftercare.close_sideeffectreport"):
+            return render(request, "403.html", status=403)
+        form = CloseReportForm(request.POST)
+        if form.is_valid():
+            if services.report_close(report=report, by=request.user, note=form.cleaned_data["closing_note"]):
+                messages.success(request, "Report closed.")
+            else:
+                messages.error(request, "This report was already closed.")
+            return redirect("aftercare:reports")
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class ReportPhotoView(ClinicPermissionRequiredMixin, DetailView):
+    """Photos are served only to signed-in staff with the right role, never from a public folder."""
+
+    permission_required = "aftercare.view_sideeffectreport"
+    model = SideEffectReport
+
+    def get(self, request, *args, **kwargs):
+        report = self.get_object()
+        if not report.photo:
+            raise Http404
+        response = FileResponse(report.photo.open("rb"))
+        response["Cache-Control"] = "no-store"
+        return response
+
