@@ -13,4 +13,10 @@ import os
 # it are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-pytest_plugins = ["tests.fixtures.staff", "tests.fixtures.services", "tests.fixtures.browser"]
+pytest_plugins = [
+    "tests.fixtures.staff",
+    "tests.fixtures.services",
+    "tests.fixtures.browser",
+    "tests.fixtures.smtp",
+    "tests.fixtures.content",
+]

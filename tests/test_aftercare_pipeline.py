@@ -1,0 +1,179 @@
+"""The aftercare pipeline for real: PostgreSQL, Redis, a Celery worker and beat, a local SMTP server.
+
+A performed session leads to its emails arriving at the SMTP server at the right times, once each.
+The worker and beat are separate processes on the real clock; to reach the later reminders the test
+moves its own clock and runs the dispatcher (what beat does every tick) at that moment.
+"""
+
+import datetime as dt
+import time
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from aftercare import services
+from aftercare.models import Reminder
+from aftercare.schedule import ReminderKind
+from aftercare.tasks import send_reminder
+from tests.fixtures.treatments import HOUR, approved_screening, course_with_consent, make_batch, product
+from tests.fixtures.treatments import read_patch_test as patch_test
+from treatments.services import session_book, session_perform
+
+pytestmark = pytest.mark.integration
+
+PIPELINE_ENV = {"REMINDER_DISPATCH_SECONDS": "1", "REMINDER_RETRY_BASE_SECONDS": "1", "SITE_URL": "https://clinic.test"}
+
+
+def performed_session(patient, *, reception, nurse, physician, now, practitioner=None):
+    """A session performed at `now` for a patient who consents to emails (all gates passed)."""
+    vitamins = product("Revitalising vitamin complex")
+    approved_screening(patient, taken_by=reception, physician=physician, at=now - 10 * 24 * HOUR)
+    patch_test(patient, [vitamins], nurse=nurse, applied_at=now - 3 * 24 * HOUR)
+    course, _ = course_with_consent(patient, by=reception, at=now - 2 * HOUR)
+    batch = make_batch(vitamins, f"VC-{patient.pk}", dt.date(2027, 12, 31))
+    with time_machine.travel(now - 2 * HOUR, tick=False):  # booked two hours ago (booked_at is automatic)
+        session = session_book(
+            patient=patient,
+            course=course,
+            indication=course.indication,
+            products=[vitamins],
+            technique="needles",
+            practitioner=practitioner or physician,
+            supervising_physician=physician,
+            scheduled_at=now - HOUR,
+            booked_by=reception,
+        )
+    return session_perform(
+        session=session,
+        performed_by=physician,
+        batches={vitamins.pk: batch},
+        health_unchanged=True,
+        performed_at=now,
+        now=now,
+    )
+
+
+def dispatch_at(moment: dt.datetime) -> int:
+    with time_machine.travel(moment, tick=False):
+        return services.reminders_dispatch(enqueue=lambda pk, token: send_reminder.delay(pk, token))
+
+
+def test_a_performed_session_emails_arrive_at_the_right_times_once_each(
+    celery_processes, smtp_server, patient, reception, nurse, physician
+):
+    patient.preferred_language = "tr"
+    patient.save()
+    processes = celery_processes(EMAIL_URL=smtp_server.url, **PIPELINE_ENV)
+    processes.start_worker()
+    processes.start_beat()
+
+    session = performed_session(patient, reception=reception, nurse=nurse, physician=physician, now=timezone.now())
+    reminders = {r.kind: r for r in Reminder.objects.filter(session=session).exclude(kind="pre_session")}
+    assert set(reminders) == {k.value for k in ReminderKind} - {"pre_session"}
+    # The booking's pre-session instructions were still pending: the session took place, so never sent.
+    assert Reminder.objects.get(session=session, kind="pre_session").status == "cancelled"
+
+    # Beat (every second) and the worker deliver the aftercare sheet at once; nothing else is due.
+    first = smtp_server.handler.wait_for(1)[0]
+    assert first.rcpt_tos == ["zeynep@example.com"]
+    assert first.message["Subject"] == "Bakım talimatlarınız · MesoClinic"  # Turkish, and no patient data
+    text = first.message.get_body(("plain",)).get_content()
+    html = first.message.get_body(("html",)).get_content()
+    assert "Merhaba Zeynep" in text and "İlk 10-15 saat boyunca uygulama bölgesine su değdirmeyin." in text
+    assert "https://clinic.test/r/" in text and "https://clinic.test/r/" in html
+    assert first.message_id == f"<reminder-{reminders['aftercare_sheet'].pk}-{session.pk}@mesoclinic.example>"
+
+    # Move the test's clock to each later due time and dispatch as beat would then.
+    later = sorted((r for r in reminders.values() if r.kind != "aftercare_sheet"), key=lambda r: r.due_at)
+    for count, reminder in enumerate(later, start=2):
+        assert dispatch_at(reminder.due_at - dt.timedelta(seconds=1)) == 0, "nothing is sent before it is due"
+        assert dispatch_at(reminder.due_at) == 1
+        received = smtp_server.handler.wait_for(count)
+        assert received[-1].message_id.startswith(f"<reminder-{reminder.pk}-")
+
+    time.sleep(3)  # beat keeps dispatching every second: nothing more may arrive
+    received = smtp_server.handler.messages
+    assert len(received) == 6
+    assert len({m.message_id for m in received}) == 6
+    after = Reminder.objects.filter(session=session).exclude(kind="pre_session")
+    assert set(after.values_list("status", flat=True)) == {"sent"}
+    assert all(r.attempts == 1 for r in after)
+
+
+def test_an_smtp_server_that_refuses_for_a_while_gets_everything_later(
+    celery_processes, smtp_server, patient, reception, nurse, physician
+):
+    smtp_server.handler.refuse_all = True
+    processes = celery_processes(EMAIL_URL=smtp_server.url, **PIPELINE_ENV)
+    processes.start_worker()
+    processes.start_beat()
+    session = performed_session(patient, reception=reception, nurse=nurse, physician=physician, now=timezone.now())
+    sheet = Reminder.objects.get(session=session, kind="aftercare_sheet")
+
+    deadline = time.monotonic() + 30
+    while smtp_server.handler.refused_count < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(0.5)  # the worker records the refusal after the server answered
+    sheet.refresh_from_db()
+    assert sheet.attempts >= 2 and sheet.status in ("pending", "sending")
+    assert sheet.last_error.startswith("451")
+    smtp_server.handler.refuse_all = False
+
+    smtp_server.handler.wait_for(1, timeout=30)
+    time.sleep(1)
+    sheet.refresh_from_db()
+    assert sheet.status == "sent" and sheet.last_error == ""
+    assert len(smtp_server.handler.messages) == 1
+    assert smtp_server.handler.refused_count >= 2
+
+
+def test_a_rejected_address_fails_with_the_reason_and_the_others_go_on(
+    celery_processes, smtp_server, patient, reception, nurse, physician
+):
+    from patients.models import Patient
+
+    other = Patient.objects.create(
+        given_name="Emma",
+        family_name="Clarke",
+        date_of_birth=dt.date(1979, 11, 3),
+        sex="female",
+        email="emma@example.com",
+        email_consent=True,
+    )
+    smtp_server.handler.reject = {"zeynep@example.com"}
+    processes = celery_processes(EMAIL_URL=smtp_server.url, **PIPELINE_ENV)
+    processes.start_worker()
+    processes.start_beat()
+    now = timezone.now()
+    rejected = performed_session(patient, reception=reception, nurse=nurse, physician=physician, now=now)
+    accepted = performed_session(
+        other, reception=reception, nurse=nurse, physician=physician, now=now, practitioner=nurse
+    )
+
+    received = smtp_server.handler.wait_for(1)
+    assert received[0].rcpt_tos == ["emma@example.com"]
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        failed = Reminder.objects.filter(session=rejected, kind="aftercare_sheet", status="failed").first()
+        if failed:
+            break
+        time.sleep(0.2)
+    assert failed is not None, "the rejected reminder is marked failed"
+    assert failed.last_error.startswith("550") and "No such user" in failed.last_error
+    assert failed.attempts == 1  # a permanent refusal is not retried
+    assert Reminder.objects.get(session=accepted, kind="aftercare_sheet").status == "sent"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_delivered_twice_sends_once(smtp_server, patient, reception, nurse, physician):
+    session = performed_session(patient, reception=reception, nurse=nurse, physician=physician, now=timezone.now())
+    claimed = []
+    services.reminders_dispatch(enqueue=lambda pk, token: claimed.append((pk, token)))
+    assert len(claimed) == 1
+    pk, token = claimed[0]
+    assert services.reminder_send(reminder_id=pk, token=token) == "sent"
+    assert services.reminder_send(reminder_id=pk, token=token) == "skipped"
+    assert len(smtp_server.handler.messages) == 1
+    assert Reminder.objects.get(pk=pk).status == "sent"
+    assert Reminder.objects.filter(session=session, status="pending").count() == 5
