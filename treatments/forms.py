@@ -208,6 +208,10 @@ class SessionPerformForm(RefusalFormMixin, forms.Form):
         return {int(name.removeprefix("batch_")): self.cleaned_data[name] for name in self.product_fields}
 
 
+class RescheduleForm(RefusalFormMixin, forms.Form):
+    scheduled_at = LocalDateTimeField(label=_("New date and time"))
+
+
 class RecallForm(forms.Form):
     lot_number = forms.CharField(label=_("Lot number"), max_length=50)
 

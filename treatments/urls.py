@@ -17,5 +17,6 @@ urlpatterns = [
     path("patients/<int:pk>/sessions/new/", views.SessionBookView.as_view(), name="session_book"),
     path("sessions/<int:pk>/", views.SessionDetailView.as_view(), name="session"),
     path("sessions/<int:pk>/perform/", views.SessionPerformView.as_view(), name="session_perform"),
+    path("sessions/<int:pk>/reschedule/", views.SessionRescheduleView.as_view(), name="session_reschedule"),
     path("sessions/<int:pk>/cancel/", views.SessionCancelView.as_view(), name="session_cancel"),
 ]

@@ -19,6 +19,7 @@ from .forms import (
     PatchTestReadForm,
     ReactionClearForm,
     RecallForm,
+    RescheduleForm,
     SessionBookForm,
     SessionPerformForm,
 )
@@ -299,6 +300,9 @@ class SessionDetailView(ClinicPermissionRequiredMixin, DetailView):
             context["can_cancel"] = user.has_perm("treatments.change_session")
             if context["can_perform"] and "perform_form" not in kwargs:
                 context["perform_form"] = SessionPerformForm(session=session)
+            if context["can_cancel"] and "reschedule_form" not in kwargs:
+                local = timezone.localtime(session.scheduled_at).strftime("%Y-%m-%dT%H:%M")
+                context["reschedule_form"] = RescheduleForm(initial={"scheduled_at": local})
         return super().get_context_data(**context, **kwargs)
 
 
@@ -344,6 +348,26 @@ class SessionCancelView(ClinicPermissionRequiredMixin, DetailView):
         else:
             messages.success(request, "Marked as a no-show." if no_show else "Session cancelled.")
         return redirect(reverse("treatments:session", args=[session.pk]))
+
+
+class SessionRescheduleView(SessionDetailView):
+    permission_required = "treatments.change_session"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        self.object = session = self.get_object()
+        form = RescheduleForm(request.POST)
+        if form.is_valid():
+            try:
+                services.session_reschedule(
+                    session=session, scheduled_at=form.cleaned_data["scheduled_at"], by=request.user
+                )
+            except services.Refused as refusal:
+                form.add_refusal(refusal)
+            else:
+                messages.success(request, "Session moved; its reminder moved with it.")
+                return redirect("treatments:session", pk=session.pk)
+        return self.render_to_response(self.get_context_data(reschedule_form=form))
 
 
 class DayView(ClinicPermissionRequiredMixin, TemplateView):

@@ -1,0 +1,129 @@
+"""Reminders follow their session: created with it, moved with it, cancelled with it."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from aftercare.models import AftercarePlan, Reminder
+from aftercare.services import plan_reschedule_pending
+from tests.fixtures.treatments import (
+    DAY,
+    HOUR,
+    NOW,
+    approved_screening,
+    course_with_consent,
+    make_batch,
+    product,
+    read_patch_test,
+)
+from treatments.services import Refused, session_book, session_cancel, session_perform, session_reschedule
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ready_patient(patient, reception, nurse, physician):
+    """Zeynep consents to emails, is approved, patch-tested negative and consented to a course."""
+    vitamins = product("Revitalising vitamin complex")
+    approved_screening(patient, taken_by=reception, physician=physician, at=NOW - 10 * DAY)
+    read_patch_test(patient, [vitamins], nurse=nurse, applied_at=NOW - 3 * DAY)
+    course, _ = course_with_consent(patient, by=reception, at=NOW - DAY)
+    return patient, course, vitamins
+
+
+def book(patient, course, products, *, at, by, practitioner):
+    return session_book(
+        patient=patient,
+        course=course,
+        indication=course.indication,
+        products=products,
+        technique="needles",
+        practitioner=practitioner,
+        supervising_physician=practitioner,
+        scheduled_at=at,
+        booked_by=by,
+    )
+
+
+@time_machine.travel(NOW, tick=False)
+def test_booking_schedules_the_pre_session_instructions_three_days_before(ready_patient, reception, physician):
+    patient, course, vitamins = ready_patient
+    session = book(patient, course, [vitamins], at=NOW + 10 * DAY, by=reception, practitioner=physician)
+    reminder = Reminder.objects.get(session=session)
+    assert reminder.kind == "pre_session" and reminder.status == "pending"
+    assert reminder.due_at == NOW + 7 * DAY  # same local time, 09:30 UTC = 12:30 Istanbul
+
+    session_reschedule(session=session, scheduled_at=NOW + 20 * DAY, by=reception)
+    reminder.refresh_from_db()
+    assert reminder.status == "pending" and reminder.due_at == NOW + 17 * DAY
+
+    session_cancel(session=session, by=reception)
+    reminder.refresh_from_db()
+    assert reminder.status == "cancelled" and "cancelled" in reminder.last_error
+
+
+@time_machine.travel(NOW, tick=False)
+def test_moving_a_session_onto_another_of_the_practitioner_is_refused(ready_patient, reception, physician):
+    patient, course, vitamins = ready_patient
+    first = book(patient, course, [vitamins], at=NOW + 2 * DAY, by=reception, practitioner=physician)
+    second = book(patient, course, [vitamins], at=NOW + 3 * DAY, by=reception, practitioner=physician)
+    with pytest.raises(Refused) as refused:
+        session_reschedule(session=second, scheduled_at=first.scheduled_at + dt.timedelta(minutes=30), by=reception)
+    assert "overlaps" in refused.value.errors["scheduled_at"][0]
+    second.refresh_from_db()
+    assert second.scheduled_at == NOW + 3 * DAY
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_patient_without_email_consent_gets_no_reminders(ready_patient, reception, physician):
+    patient, course, vitamins = ready_patient
+    patient.email_consent = False
+    patient.save()
+    book(patient, course, [vitamins], at=NOW + 10 * DAY, by=reception, practitioner=physician)
+    assert not Reminder.objects.exists()
+
+
+def test_performing_writes_the_timeline_in_the_same_transaction(ready_patient, reception, physician):
+    patient, course, vitamins = ready_patient
+    with time_machine.travel(NOW - HOUR, tick=False):
+        session = book(patient, course, [vitamins], at=NOW, by=reception, practitioner=physician)
+    batch = make_batch(vitamins, "VC-9", dt.date(2027, 12, 31))
+    with time_machine.travel(NOW, tick=False):
+        with pytest.raises(Refused):  # refused: no reminders either
+            session_perform(
+                session=session, performed_by=physician, batches={vitamins.pk: batch}, health_unchanged=False
+            )
+        assert not Reminder.objects.exclude(kind="pre_session").exists()
+        session_perform(session=session, performed_by=physician, batches={vitamins.pk: batch}, health_unchanged=True)
+    due = dict(Reminder.objects.filter(session=session).exclude(kind="pre_session").values_list("kind", "due_at"))
+    assert due == {
+        "aftercare_sheet": NOW,
+        # +15 h is 03:30 in Istanbul, inside quiet hours: it waits for 08:00 (05:00 UTC).
+        "wash_makeup_ok": dt.datetime(2026, 11, 24, 5, 0, tzinfo=dt.UTC),
+        "check_in_day1": NOW + DAY,
+        "rest_over": NOW + 48 * HOUR,
+        "check_in_day3": NOW + 3 * DAY,
+        "recovery_review": NOW + 14 * DAY,
+    }
+    assert Reminder.objects.get(session=session, kind="pre_session").status == "cancelled"
+
+
+def test_a_manager_editing_the_timeline_moves_reminders_not_yet_sent(ready_patient, reception, physician):
+    patient, course, vitamins = ready_patient
+    with time_machine.travel(NOW - HOUR, tick=False):
+        session = book(patient, course, [vitamins], at=NOW, by=reception, practitioner=physician)
+    batch = make_batch(vitamins, "VC-10", dt.date(2027, 12, 31))
+    with time_machine.travel(NOW, tick=False):
+        session_perform(session=session, performed_by=physician, batches={vitamins.pk: batch}, health_unchanged=True)
+    Reminder.objects.filter(session=session, kind="aftercare_sheet").update(
+        status="sent", sent_at=NOW, message_id="<x@y>"
+    )
+    plan = AftercarePlan.objects.get(area=session.area)
+    plan.steps.filter(kind="recovery_review").update(days=21)
+    plan.steps.filter(kind="check_in_day3").update(active=False)
+    assert plan_reschedule_pending(plan) == 5
+    reminders = {r.kind: r for r in Reminder.objects.filter(session=session)}
+    assert reminders["recovery_review"].due_at == NOW + 21 * DAY
+    assert reminders["check_in_day3"].status == "cancelled"
+    assert reminders["aftercare_sheet"].status == "sent"  # what was sent stays as it was
