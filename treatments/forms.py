@@ -204,6 +204,15 @@ class SessionPerformForm(RefusalFormMixin, forms.Form):
         # The lot used is asked right after the time, before the confirmation and the notes.
         self.order_fields(["performed_at", *self.product_fields, "health_unchanged"])
 
+    def clean_performed_at(self) -> dt.datetime:
+        """The field is to the minute: "now" typed as the current minute means now, not its first second
+        (which may be before a booking or a consent made a few seconds ago)."""
+        performed_at = self.cleaned_data["performed_at"]
+        now = timezone.now()
+        if dt.timedelta(0) <= now - performed_at < dt.timedelta(minutes=1):
+            return now
+        return performed_at
+
     def batches(self) -> dict[int, Batch]:
         return {int(name.removeprefix("batch_")): self.cleaned_data[name] for name in self.product_fields}
 
@@ -218,6 +227,12 @@ class RecallForm(forms.Form):
 
 class DayForm(forms.Form):
     day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_day(self) -> dt.date | None:
+        day = self.cleaned_data.get("day")
+        if day is not None and not 2000 <= day.year <= 2200:
+            raise forms.ValidationError(_("Choose a date between 2000 and 2200."))
+        return day
 
     def chosen(self) -> dt.date:
         if self.is_valid() and self.cleaned_data.get("day"):

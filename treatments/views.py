@@ -251,7 +251,9 @@ class SessionBookView(PatientFormView):
     def get_initial(self):
         initial = {}
         course_id = self.request.GET.get("course", "")
-        course = self.patient.courses.filter(pk=course_id).first() if course_id.isdigit() else None
+        course = (
+            self.patient.courses.filter(pk=course_id).first() if course_id.isascii() and course_id.isdigit() else None
+        )
         if course is not None:
             initial.update(course=course, indication=course.indication)
         if self.request.user.has_perm("treatments.perform_session"):
