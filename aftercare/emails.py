@@ -21,10 +21,9 @@ def render_reminder(reminder: Reminder) -> EmailMultiAlternatives:
     session = reminder.session
     patient = session.patient
     language = patient.preferred_language if patient.preferred_language in ("en", "tr") else "en"
-    words = (
-        ReminderMessage.objects.filter(kind=reminder.kind, language=language).first()
-        or ReminderMessage.objects.get(kind=reminder.kind, language="en")
-    )
+    words = ReminderMessage.objects.filter(
+        kind=reminder.kind, language=language
+    ).first() or ReminderMessage.objects.get(kind=reminder.kind, language="en")
     plan = AftercarePlan.objects.filter(area_id=session.area_id).first()
     context = {
         "patient_name": patient.given_name,
@@ -36,6 +35,7 @@ def render_reminder(reminder: Reminder) -> EmailMultiAlternatives:
         "unsubscribe_url": unsubscribe_url(patient_id=patient.pk),
         "clinic_name": settings.CLINIC_NAME,
         "clinic_phone": settings.CLINIC_PHONE,
+        "language": language,
     }
     with translation.override(language):
         subject = " ".join(words.subject.split())
@@ -48,6 +48,7 @@ def render_reminder(reminder: Reminder) -> EmailMultiAlternatives:
         headers={
             "Message-ID": message_id(reminder),
             "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "Auto-Submitted": "auto-generated",
         },
     )

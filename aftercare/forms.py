@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -7,7 +9,8 @@ from PIL import Image, UnidentifiedImageError
 from .models import SideEffectReport
 from .side_effects import SIDE_EFFECTS, WARNING_SIGNS
 
-PHOTO_FORMATS = {"JPEG", "PNG", "WEBP", "HEIC"}
+# Detected format -> the extension and content type the photo is stored and served with.
+PHOTO_FORMATS = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png"), "WEBP": ("webp", "image/webp")}
 
 
 class SideEffectReportForm(forms.Form):
@@ -15,19 +18,24 @@ class SideEffectReportForm(forms.Form):
         label=_("What do you notice?"), choices=SIDE_EFFECTS, widget=forms.CheckboxSelectMultiple, required=False
     )
     warning_signs = forms.MultipleChoiceField(
-        label=_("Do you have any of these?"), choices=WARNING_SIGNS, widget=forms.CheckboxSelectMultiple,
+        label=_("Do you have any of these?"),
+        choices=WARNING_SIGNS,
+        widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     severity = forms.ChoiceField(
         label=_("How bad is it?"), choices=SideEffectReport.Severity.choices, widget=forms.RadioSelect
     )
     description = forms.CharField(
-        label=_("Tell us more (optional)"), required=False, max_length=3000,
+        label=_("Tell us more (optional)"),
+        required=False,
+        max_length=3000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Where on the treated area, since when, and whether it is getting better or worse."),
     )
     photo = forms.FileField(
-        label=_("A photo of the area (optional)"), required=False,
+        label=_("A photo of the area (optional)"),
+        required=False,
         help_text=_("A JPEG or PNG picture, up to 5 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
@@ -51,6 +59,11 @@ class SideEffectReportForm(forms.Form):
         if kind not in PHOTO_FORMATS:
             raise forms.ValidationError(_("Please send a JPEG or PNG photo."))
         photo.seek(0)
+        # Never keep the sender's file name: it may carry their name, and its extension decides how the
+        # file would be served. A random name with the extension of what the content really is.
+        extension, content_type = PHOTO_FORMATS[kind]
+        photo.name = f"{uuid.uuid4().hex}.{extension}"
+        photo.content_type = content_type
         return photo
 
     def clean(self) -> dict:
@@ -62,6 +75,8 @@ class SideEffectReportForm(forms.Form):
 
 class CloseReportForm(forms.Form):
     closing_note = forms.CharField(
-        label=_("What was done"), max_length=3000, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("What was done"),
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("E.g. called the patient, advice given, follow-up booked."),
     )

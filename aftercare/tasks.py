@@ -1,5 +1,7 @@
 """Thin Celery tasks: ids in, a service call, nothing else (DESIGN.md)."""
 
+import logging
+
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
@@ -8,6 +10,8 @@ from django.urls import reverse
 from . import services
 from .links import absolute
 from .models import SideEffectReport
+
+log = logging.getLogger(__name__)
 
 
 @shared_task(ignore_result=True)
@@ -26,13 +30,17 @@ def notify_physician_of_report(report_id: int) -> None:
     """Tell the supervising physician at once. No patient data in the subject or body: a link only."""
     report = SideEffectReport.objects.select_related("session__supervising_physician").get(pk=report_id)
     physician = report.session.supervising_physician
+    # A physician without an address must not swallow the alert: the clinic's own inbox gets it then.
+    recipients = [physician.email] if physician.email else [settings.CLINIC_ALERT_EMAIL]
     if not physician.email:
-        return
+        log.warning("side-effect report %s: supervising physician has no email; alerting the clinic", report.pk)
+    what = "a warning sign" if report.warning_signs else "a severe side effect"
     url = absolute(reverse("aftercare:report_detail", args=[report.pk]))
     send_mail(
-        subject=f"Urgent: a patient reported a warning sign · {settings.CLINIC_NAME}",
-        message=f"A patient reported a side effect with a warning sign after a session you supervised.\n\n"
+        subject=f"Urgent: a patient reported {what} · {settings.CLINIC_NAME}",
+        message=f"A patient reported {what} after a session supervised by "
+        f"{physician.get_full_name() or physician.get_username()}.\n\n"
         f"Open the report (sign-in required): {url}\n",
         from_email=None,
-        recipient_list=[physician.email],
+        recipient_list=recipients,
     )

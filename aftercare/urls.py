@@ -6,6 +6,7 @@ app_name = "aftercare"
 urlpatterns = [
     # Patients, through signed links in their emails (no sign-in).
     path("r/<str:token>/", views.ReportView.as_view(), name="report"),
+    path("r/<str:token>/done/", views.ReportDoneView.as_view(), name="report_done"),
     path("unsubscribe/<str:token>/", views.UnsubscribeView.as_view(), name="unsubscribe"),
     # Staff.
     path("aftercare/delivery/", views.DeliveryDashboardView.as_view(), name="delivery"),

@@ -9,9 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.views import View
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, ListView
 
 from meso_clinic.access import ClinicPermissionRequiredMixin
+from patients.models import Patient
 from treatments.models import Session
 
 from . import services
@@ -66,30 +68,53 @@ class ReportView(View):
                 notify=lambda pk: notify_physician_of_report.delay(pk),
                 **form.cleaned_data,
             )
-            return render(request, "aftercare/report_thanks.html", {"report": report, "session": session})
+        # Redirect after the POST, so that a refresh cannot send the report (and an urgent email) twice.
+        request.session["aftercare_report"] = report.pk
+        return redirect("aftercare:report_done", token=token)
 
 
 @method_decorator(login_not_required, name="dispatch")
+class ReportDoneView(ReportView):
+    def get(self, request, token: str):
+        session, problem = self._session(token)
+        if problem:
+            return self._refuse(request, problem)
+        report = SideEffectReport.objects.filter(pk=request.session.get("aftercare_report"), session=session).first()
+        if report is None:
+            return redirect("aftercare:report", token=token)
+        with translation.override(_patient_language(session.patient)):
+            return render(request, "aftercare/report_thanks.html", {"report": report, "session": session})
+
+    def post(self, request, token: str):
+        return redirect("aftercare:report", token=token)
+
+
+@method_decorator(login_not_required, name="dispatch")
+@method_decorator(csrf_exempt, name="dispatch")  # RFC 8058 one-click: the signed token is the key
 class UnsubscribeView(View):
     """GET shows a button (mail scanners follow links; they must not unsubscribe anyone); POST acts."""
 
-    def _patient_id(self, token: str):
+    def _patient(self, token: str):
         try:
-            return read_unsubscribe_token(token).get("p")
+            patient_id = read_unsubscribe_token(token).get("p")
         except signing.BadSignature:
             return None
+        return Patient.objects.filter(pk=patient_id).first()
+
+    def _page(self, request, token: str, *, act: bool):
+        patient = self._patient(token)
+        if patient is None:
+            return render(request, "aftercare/link_problem.html", {"problem": "invalid"}, status=404)
+        with translation.override(_patient_language(patient)):
+            if act:
+                services.patient_unsubscribe(patient_id=patient.pk)
+            return render(request, "aftercare/unsubscribe.html", {"done": act})
 
     def get(self, request, token: str):
-        if self._patient_id(token) is None:
-            return render(request, "aftercare/link_problem.html", {"problem": "invalid"}, status=404)
-        return render(request, "aftercare/unsubscribe.html", {"done": False})
+        return self._page(request, token, act=False)
 
     def post(self, request, token: str):
-        patient_id = self._patient_id(token)
-        if patient_id is None:
-            return render(request, "aftercare/link_problem.html", {"problem": "invalid"}, status=404)
-        services.patient_unsubscribe(patient_id=patient_id)
-        return render(request, "aftercare/unsubscribe.html", {"done": True})
+        return self._page(request, token, act=True)
 
 
 class DeliveryDashboardView(ClinicPermissionRequiredMixin, ListView):
@@ -117,7 +142,7 @@ class DeliveryDashboardView(ClinicPermissionRequiredMixin, ListView):
         since = now - timezone.timedelta(days=1)
         return super().get_context_data(
             due_now=Reminder.objects.filter(status=Reminder.Status.PENDING, due_at__lte=now).count(),
-            pending=counts.get("pending", 0),
+            pending=Reminder.objects.filter(status=Reminder.Status.PENDING, due_at__gt=now).count(),
             sending=counts.get("sending", 0),
             failed_count=counts.get("failed", 0),
             sent_last_day=Reminder.objects.filter(status=Reminder.Status.SENT, sent_at__gte=since).count(),
@@ -198,7 +223,13 @@ class ReportPhotoView(ClinicPermissionRequiredMixin, DetailView):
         report = self.get_object()
         if not report.photo:
             raise Http404
-        response = FileResponse(report.photo.open("rb"))
+        extension = report.photo.name.rsplit(".", 1)[-1].lower()
+        content_type = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}.get(extension)
+        if content_type is None:
+            raise Http404
+        # Typed from what the upload was checked to be; and even so, never run as a page.
+        response = FileResponse(report.photo.open("rb"), content_type=content_type)
         response["Cache-Control"] = "no-store"
+        response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+        response["X-Content-Type-Options"] = "nosniff"
         return response
-

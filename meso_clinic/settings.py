@@ -134,6 +134,8 @@ else:
     EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="MesoClinic <clinic@mesoclinic.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where urgent alerts go when the responsible physician has no address of their own.
+CLINIC_ALERT_EMAIL = env.str("CLINIC_ALERT_EMAIL", default="clinic@mesoclinic.example")
 
 CLINIC_NAME = env.str("CLINIC_NAME", default="MesoClinic")
 CLINIC_PHONE = env.str("CLINIC_PHONE", default="+90 212 555 0100")
