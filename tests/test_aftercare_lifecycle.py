@@ -127,3 +127,23 @@ def test_a_manager_editing_the_timeline_moves_reminders_not_yet_sent(ready_patie
     assert reminders["recovery_review"].due_at == NOW + 21 * DAY
     assert reminders["check_in_day3"].status == "cancelled"
     assert reminders["aftercare_sheet"].status == "sent"  # what was sent stays as it was
+
+
+def test_a_course_suggests_the_next_sessions_from_the_last_one(ready_patient, reception, physician, client):
+    from treatments.selectors import patient_courses
+
+    patient, course, vitamins = ready_patient
+    with time_machine.travel(NOW - HOUR, tick=False):
+        session = book(patient, course, [vitamins], at=NOW, by=reception, practitioner=physician)
+    batch = make_batch(vitamins, "VC-11", dt.date(2027, 12, 31))
+    with time_machine.travel(NOW, tick=False):
+        session_perform(session=session, performed_by=physician, batches={vitamins.pk: batch}, health_unchanged=True)
+        [course] = patient_courses(patient)
+        assert (course.done, course.planned_sessions) == (1, 4)
+        # Every 14 days from the session of 23 Nov: 7 Dec, 21 Dec, 4 Jan (three still to book).
+        assert course.suggestions == [dt.date(2026, 12, 7), dt.date(2026, 12, 21), dt.date(2027, 1, 4)]
+        client.force_login(reception)
+        page = client.get(f"/patients/{patient.pk}/").content.decode()
+        assert "1 of 4 done" in page and "Suggested next: Mon 7 Dec, then Mon 21 Dec, then Mon 4 Jan" in page
+        booking = client.get(f"/treatments/patients/{patient.pk}/sessions/new/?course={course.pk}")
+        assert booking.context["form"].initial["scheduled_at"] == "2026-12-07T10:00"

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from patients.models import EligibilityScreening, Patient
@@ -182,18 +182,31 @@ def patch_tests_to_read(*, now: dt.datetime) -> QuerySet[PatchTest]:
 
 
 def patient_courses(patient: Patient) -> list[Course]:
-    """The patient's courses with the number of sessions performed in each."""
-    return list(
+    """The patient's courses with the sessions performed and booked, and suggested next dates."""
+    performed = Q(sessions__status=Session.Status.PERFORMED)
+    courses = list(
         Course.objects.filter(patient=patient)
         .select_related("area", "indication")
-        .annotate(done=Count("sessions", filter=Q(sessions__status=Session.Status.PERFORMED)))
+        .annotate(
+            done=Count("sessions", filter=performed),
+            booked=Count("sessions", filter=Q(sessions__status=Session.Status.BOOKED)),
+            last_performed=Max("sessions__performed_at", filter=performed),
+        )
     )
+    for course in courses:
+        course.suggestions = next_session_suggestions(course, today=timezone.localdate())
+    return courses
 
 
-def next_session_suggestions(course: Course, *, after: dt.datetime, count: int = 3) -> list[dt.datetime]:
-    """Suggested dates for the next sessions of a course: the interval from the last session."""
-    remaining = max(course.planned_sessions - getattr(course, "done", 0), 0)
-    return [after + dt.timedelta(days=course.interval_days * (i + 1)) for i in range(min(count, remaining))]
+def next_session_suggestions(course: Course, *, today: dt.date, count: int = 3) -> list[dt.date]:
+    """Suggested dates for the sessions still to book: every `interval_days` from the last session
+    performed (or from today for a course not started), never in the past."""
+    remaining = course.planned_sessions - course.done - course.booked
+    if course.status != Course.Status.ACTIVE or remaining <= 0:
+        return []
+    start = timezone.localdate(course.last_performed) if course.last_performed else today
+    first = max(start + dt.timedelta(days=course.interval_days), today) if course.last_performed else today
+    return [first + dt.timedelta(days=course.interval_days * i) for i in range(min(count, remaining))]
 
 
 def batch_recall(lot_number: str) -> QuerySet[SessionProduct]:

@@ -256,6 +256,9 @@ class SessionBookView(PatientFormView):
         )
         if course is not None:
             initial.update(course=course, indication=course.indication)
+            course = next(c for c in selectors.patient_courses(self.patient) if c.pk == course.pk)
+            if course.suggestions:
+                initial["scheduled_at"] = f"{course.suggestions[0]:%Y-%m-%d}T10:00"
         if self.request.user.has_perm("treatments.perform_session"):
             initial["supervising_physician"] = self.request.user
         return initial
