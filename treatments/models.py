@@ -279,7 +279,9 @@ class Session(models.Model):
                 name="session_performed_at_only_when_performed",
                 condition=Q(status="performed") | Q(performed_at__isnull=True),
             ),
-            models.CheckConstraint(condition=Q(duration_minutes__gte=5), name="session_duration_at_least_5_min"),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=5, duration_minutes__lte=240), name="session_duration_5_to_240_min"
+            ),
         ]
 
     def __str__(self) -> str:

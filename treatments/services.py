@@ -80,8 +80,11 @@ def patch_test_read(
     read_at: dt.datetime | None = None,
 ) -> PatchTest:
     """Record the reading. Refused before 24 h and after the window; recorded once."""
-    read_at = read_at or timezone.now()
+    now = timezone.now()
+    read_at = read_at or now
     _require(read_by, "treatments.change_patchtest", "Only nurses and physicians read patch tests.")
+    if read_at > now + _grace():
+        raise Refused({"": "A reading cannot be dated in the future."})
     refusal = patch_tests.read_refusal(
         applied_at=test.applied_at, read_at=read_at, rules=patch_rules(), tz=clinic_zone()
     )
@@ -159,12 +162,15 @@ def course_create(
 # --- Sessions ---------------------------------------------------------------------------------
 
 
+MAX_SESSION_MINUTES = 240  # also a database constraint; the overlap scan below relies on it
+
+
 def _overlapping(practitioner, start: dt.datetime, end: dt.datetime, exclude: int | None = None):
     sessions = Session.objects.filter(
         practitioner=practitioner,
         status__in=[Session.Status.BOOKED, Session.Status.PERFORMED],
         scheduled_at__lt=end,
-        scheduled_at__gt=start - dt.timedelta(hours=12),  # bounds the scan; no session lasts 12 hours
+        scheduled_at__gt=start - dt.timedelta(minutes=MAX_SESSION_MINUTES),  # bounds the scan
     ).exclude(pk=exclude)
     return [s for s in sessions if s.ends_at > start]
 
@@ -192,6 +198,8 @@ def session_book(
         errors["scheduled_at"] = "That time has passed. Book a time from now on."
     if not products:
         errors["products"] = "Choose at least one product."
+    if not 5 <= duration_minutes <= MAX_SESSION_MINUTES:
+        errors["duration_minutes"] = f"A session lasts between 5 and {MAX_SESSION_MINUTES} minutes."
     if course is not None and (course.patient_id != patient.pk or course.indication_id != indication.pk):
         errors["course"] = "That course is for another patient or indication."
     if not supervising_physician.has_perm("treatments.perform_session"):
