@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",  # django-bootstrap-static: static/bootstrap/{css,js}
+    "csp",  # django-csp: the Content-Security-Policy header (see "Security headers and sessions")
     "meso_clinic",
     "patients",
     "treatments",
@@ -41,6 +42,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Static files are answered above; everything below gets a CSP, a Permissions-Policy and no-store.
+    "csp.middleware.CSPMiddleware",
+    "meso_clinic.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -49,6 +53,8 @@ MIDDLEWARE = [
     # Every page needs a signed-in user unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After sessions, auth and messages: signs out after 15 minutes idle or 8 hours signed in.
+    "meso_clinic.middleware.IdleLogoffMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -233,3 +239,33 @@ CELERY_BEAT_SCHEDULE["dispatch-due-reminders"] = {
     "task": "aftercare.tasks.dispatch_due_reminders",
     "schedule": REMINDER_DISPATCH_SECONDS,
 }
+
+# --- Security headers and sessions (issue 6) --------------------------------------------------
+# Content-Security-Policy (django-csp 4): nothing inline, everything from this site. Bootstrap's CSS
+# and JS are served from /static/ (django-bootstrap-static); its CSS icons are data: images.
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
+# Permissions-Policy and Cache-Control: no-store come from meso_clinic.middleware.SecurityHeadersMiddleware.
+# Referrer-Policy (SECURE_REFERRER_POLICY) and HSTS (SECURE_HSTS_*) are set in "Security" above.
+
+# Sessions: signed out after IDLE_LOGOFF_SECONDS without a request (meso_clinic.middleware.IdleLogoffMiddleware),
+# and SESSION_ABSOLUTE_SECONDS after signing in however active (the sign-in time is kept in the session,
+# so the limit holds even if SESSION_COOKIE_AGE were extended). The session is not saved on every request
+# by Django (SESSION_SAVE_EVERY_REQUEST stays False); the middleware writes the last-activity time itself.
+IDLE_LOGOFF_SECONDS = env.int("IDLE_LOGOFF_SECONDS", default=15 * 60)
+SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=8 * 60 * 60)
+SESSION_SAVE_EVERY_REQUEST = False

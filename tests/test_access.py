@@ -7,7 +7,7 @@ from tests.fixtures.staff import PASSWORD
 
 SAMPLE_KWARGS = {"pk": 1, "token": "not-a-signed-token"}
 # Pages without sign-in: the login page, and the patients' pages behind signed links in emails.
-PUBLIC = {"login", "aftercare:report", "aftercare:unsubscribe"}
+PUBLIC = {"login", "aftercare:report", "aftercare:report_done", "aftercare:unsubscribe"}
 
 
 def walk(patterns, prefix=""):
@@ -42,7 +42,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, url):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["aftercare:report", "aftercare:unsubscribe"])
+@pytest.mark.parametrize("name", ["aftercare:report", "aftercare:report_done", "aftercare:unsubscribe"])
 def test_patient_link_pages_refuse_a_forged_token_without_sign_in(client, name):
     response = client.get(reverse(name, args=["forged-token"]))
     assert response.status_code == 404

@@ -623,6 +623,7 @@ def test_a_physician_closes_a_report_with_a_note(client, reports, physician, clo
     assert "Close with this note" in detail
 
     clock.move_to(NOW + 4 * HOUR)
+    client.force_login(physician)  # a new sign-in: 4 hours idle signs anyone out
     note = "  Called her: antipyretic advice, seen tomorrow 09:00.  "
     response = client.post(url, {"closing_note": note}, follow=True)
     assert response.redirect_chain == [(reverse("aftercare:reports"), 302)]
