@@ -9,6 +9,8 @@
 
 import os
 
+import pytest
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls a test makes around
 # it are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -20,3 +22,11 @@ pytest_plugins = [
     "tests.fixtures.smtp",
     "tests.fixtures.content",
 ]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Tests create many accounts: a fast hasher there (production keeps Django's PBKDF2)."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
