@@ -7,7 +7,6 @@ services (`performed_session`, as in test_aftercare_pipeline.py). No worker: the
 real local SMTP server where sending is the point.
 """
 
-import datetime as dt
 import html
 import importlib
 import re
@@ -21,9 +20,9 @@ from aftercare.emails import message_id, render_reminder
 from aftercare.links import read_report_token, read_unsubscribe_token
 from aftercare.models import Reminder, ReminderMessage
 from aftercare.schedule import ReminderKind
-from tests.fixtures.treatments import HOUR, NOW, approved_screening, course_with_consent, make_batch, product
-from tests.fixtures.treatments import read_patch_test as patch_test
-from treatments.services import session_book, session_cancel, session_perform
+from tests.fixtures.aftercare import performed_session
+from tests.fixtures.treatments import HOUR, NOW, course_with_consent, product
+from treatments.services import session_book, session_cancel
 
 CONTENT = importlib.import_module("aftercare.migrations.0002_aftercare_content")  # the clinic's texts
 INSTRUCTIONS = {"en": CONTENT.INSTRUCTIONS_EN.splitlines(), "tr": CONTENT.INSTRUCTIONS_TR.splitlines()}
@@ -40,35 +39,6 @@ def fast_passwords(settings):
 def clock():
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
-
-
-def performed_session(patient, *, reception, nurse, physician, now, practitioner=None):
-    """A session performed at `now` for a patient who consents to emails (all gates passed)."""
-    vitamins = product("Revitalising vitamin complex")
-    approved_screening(patient, taken_by=reception, physician=physician, at=now - 10 * 24 * HOUR)
-    patch_test(patient, [vitamins], nurse=nurse, applied_at=now - 3 * 24 * HOUR)
-    course, _ = course_with_consent(patient, by=reception, at=now - 2 * HOUR)
-    batch = make_batch(vitamins, f"VC-{patient.pk}", dt.date(2027, 12, 31))
-    with time_machine.travel(now - 2 * HOUR, tick=False):  # booked two hours ago (booked_at is automatic)
-        session = session_book(
-            patient=patient,
-            course=course,
-            indication=course.indication,
-            products=[vitamins],
-            technique="needles",
-            practitioner=practitioner or physician,
-            supervising_physician=physician,
-            scheduled_at=now - HOUR,
-            booked_by=reception,
-        )
-    return session_perform(
-        session=session,
-        performed_by=physician,
-        batches={vitamins.pk: batch},
-        health_unchanged=True,
-        performed_at=now,
-        now=now,
-    )
 
 
 def claim_due(capture, *, now) -> list[tuple[int, str]]:

@@ -16,42 +16,11 @@ from aftercare import services
 from aftercare.models import Reminder
 from aftercare.schedule import ReminderKind
 from aftercare.tasks import send_reminder
-from tests.fixtures.treatments import HOUR, approved_screening, course_with_consent, make_batch, product
-from tests.fixtures.treatments import read_patch_test as patch_test
-from treatments.services import session_book, session_perform
+from tests.fixtures.aftercare import performed_session
 
 pytestmark = pytest.mark.integration
 
 PIPELINE_ENV = {"REMINDER_DISPATCH_SECONDS": "1", "REMINDER_RETRY_BASE_SECONDS": "1", "SITE_URL": "https://clinic.test"}
-
-
-def performed_session(patient, *, reception, nurse, physician, now, practitioner=None):
-    """A session performed at `now` for a patient who consents to emails (all gates passed)."""
-    vitamins = product("Revitalising vitamin complex")
-    approved_screening(patient, taken_by=reception, physician=physician, at=now - 10 * 24 * HOUR)
-    patch_test(patient, [vitamins], nurse=nurse, applied_at=now - 3 * 24 * HOUR)
-    course, _ = course_with_consent(patient, by=reception, at=now - 2 * HOUR)
-    batch = make_batch(vitamins, f"VC-{patient.pk}", dt.date(2027, 12, 31))
-    with time_machine.travel(now - 2 * HOUR, tick=False):  # booked two hours ago (booked_at is automatic)
-        session = session_book(
-            patient=patient,
-            course=course,
-            indication=course.indication,
-            products=[vitamins],
-            technique="needles",
-            practitioner=practitioner or physician,
-            supervising_physician=physician,
-            scheduled_at=now - HOUR,
-            booked_by=reception,
-        )
-    return session_perform(
-        session=session,
-        performed_by=physician,
-        batches={vitamins.pk: batch},
-        health_unchanged=True,
-        performed_at=now,
-        now=now,
-    )
 
 
 def dispatch_at(moment: dt.datetime) -> int:

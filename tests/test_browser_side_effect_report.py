@@ -11,55 +11,21 @@ The live server runs in this process on the real clock. The ORM is used only to 
 what the pages did.
 """
 
-import datetime as dt
-
 import pytest
-import time_machine
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from aftercare.links import report_token
 from aftercare.models import Reminder, SideEffectReport
+from tests.fixtures.aftercare import performed_session
 from tests.fixtures.browser import screenshot_path, sign_in
 from tests.fixtures.staff import PASSWORD
-from tests.fixtures.treatments import HOUR, approved_screening, course_with_consent, make_batch, product
-from tests.fixtures.treatments import read_patch_test as patch_test
-from treatments.services import session_book, session_perform
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHYSICIAN_EMAIL = "dr.yilmaz@mesoclinic.example"
 CLOSING_NOTE = "Called Zeynep: fever 38.2 since this morning. Seen today at 16:00."
-
-
-def performed_session(patient, *, reception, nurse, physician, now, practitioner=None):
-    """A session performed at `now` for a patient who consents to emails (all gates passed)."""
-    vitamins = product("Revitalising vitamin complex")
-    approved_screening(patient, taken_by=reception, physician=physician, at=now - 10 * 24 * HOUR)
-    patch_test(patient, [vitamins], nurse=nurse, applied_at=now - 3 * 24 * HOUR)
-    course, _ = course_with_consent(patient, by=reception, at=now - 2 * HOUR)
-    batch = make_batch(vitamins, f"VC-{patient.pk}", dt.date(2099, 12, 31))
-    with time_machine.travel(now - 2 * HOUR, tick=False):  # booked two hours ago (booked_at is automatic)
-        session = session_book(
-            patient=patient,
-            course=course,
-            indication=course.indication,
-            products=[vitamins],
-            technique="needles",
-            practitioner=practitioner or physician,
-            supervising_physician=physician,
-            scheduled_at=now - HOUR,
-            booked_by=reception,
-        )
-    return session_perform(
-        session=session,
-        performed_by=physician,
-        batches={vitamins.pk: batch},
-        health_unchanged=True,
-        performed_at=now,
-        now=now,
-    )
 
 
 @pytest.fixture
