@@ -14,17 +14,14 @@ import sys
 from pathlib import Path
 
 import pytest
-import time_machine
 from django.apps import apps
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from aftercare.links import report_token, unsubscribe_token
+from tests.fixtures.aftercare import performed_session
 from tests.fixtures.staff import PASSWORD
-from tests.fixtures.treatments import HOUR, approved_screening, course_with_consent, make_batch, product
-from tests.fixtures.treatments import read_patch_test as patch_test
-from treatments.services import session_book, session_perform
 
 SAMPLE_KWARGS = {"pk": 1, "token": "not-a-signed-token"}
 ADMIN_PATHS = ["/admin/", "/admin/login/", "/admin/patients/patient/", "/admin/auth/user/"]
@@ -110,38 +107,9 @@ def test_the_pages_of_a_signed_in_user_are_never_stored(client, physician, patie
         assert_security_headers(response)
 
 
-def performed_session(patient, *, reception, nurse, physician):
-    """A session performed a moment ago, through the services (all gates passed), as in test_aftercare_views."""
-    now = timezone.now()
-    vitamins = product("Revitalising vitamin complex")
-    approved_screening(patient, taken_by=reception, physician=physician, at=now - 10 * 24 * HOUR)
-    patch_test(patient, [vitamins], nurse=nurse, applied_at=now - 3 * 24 * HOUR)
-    course, _ = course_with_consent(patient, by=reception, at=now - 2 * HOUR)
-    batch = make_batch(vitamins, f"VC-{patient.pk}", (now + 365 * 24 * HOUR).date())
-    with time_machine.travel(now - 2 * HOUR, tick=False):  # booked two hours ago (booked_at is automatic)
-        session = session_book(
-            patient=patient,
-            course=course,
-            indication=course.indication,
-            products=[vitamins],
-            technique="needles",
-            practitioner=physician,
-            supervising_physician=physician,
-            scheduled_at=now - HOUR,
-            booked_by=reception,
-        )
-    return session_perform(
-        session=session,
-        performed_by=physician,
-        batches={vitamins.pk: batch},
-        health_unchanged=True,
-        performed_at=now,
-        now=now,
-    )
-
 
 def test_the_patients_link_pages_are_never_stored(client, patient, reception, nurse, physician):
-    session = performed_session(patient, reception=reception, nurse=nurse, physician=physician)
+    session = performed_session(patient, reception=reception, nurse=nurse, physician=physician, now=timezone.now())
     report = reverse("aftercare:report", args=[report_token(session_id=session.pk, reminder_id=None)])
     unsubscribe = reverse("aftercare:unsubscribe", args=[unsubscribe_token(patient_id=patient.pk)])
     for url, status in [(report, 200), (unsubscribe, 200), ("/r/forged-token/", 404), ("/unsubscribe/forged/", 404)]:
@@ -210,7 +178,7 @@ def test_the_pages_run_in_chromium_without_a_csp_violation(
     page.goto(f"/patients/{patient.pk}/intake/print/")
     assert violations_on(page, found) == [], "printable intake"
 
-    session = performed_session(patient, reception=reception, nurse=nurse, physician=physician)
+    session = performed_session(patient, reception=reception, nurse=nurse, physician=physician, now=timezone.now())
     context = chromium.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
     try:
         phone = context.new_page()
