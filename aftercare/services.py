@@ -116,30 +116,36 @@ def reminders_release_expired(*, now: dt.datetime) -> int:
 
 
 def reminders_dispatch(
-    *, now: dt.datetime | None = None, limit: int | None = None, enqueue: Callable[[int, str], None]
+    *, now: dt.datetime | None = None, limit: int | None = None, enqueue: Callable[[int, str, dt.datetime], None]
 ) -> int:
-    """Claim due rows (skipping rows another dispatcher holds) and enqueue one send each, on commit."""
+    """Claim due rows (skipping rows another dispatcher holds) and enqueue one send each, on commit.
+
+    Never more than REMINDER_MAX_IN_FLIGHT rows are out at once: a lease starts when a row is
+    claimed, so a claim that would wait in the broker longer than its lease is not made. Without the
+    cap a backlog (after an outage, a slow relay) makes sends arrive after their lease and do nothing.
+    """
     now = now or timezone.now()
     limit = limit or settings.REMINDER_DISPATCH_BATCH
     reminders_release_expired(now=now)
-    claimed: list[tuple[int, str]] = []
+    lease = now + dt.timedelta(seconds=settings.REMINDER_LEASE_SECONDS)
+    token = uuid.uuid4().hex  # one per claim; each send clears it on its own row
     with transaction.atomic():
+        in_flight = Reminder.objects.filter(status=Reminder.Status.SENDING, lease_expires_at__gt=now).count()
+        room = min(limit, settings.REMINDER_MAX_IN_FLIGHT - in_flight)
+        if room <= 0:
+            return 0
         ids = list(
             Reminder.objects.select_for_update(skip_locked=True)
             .filter(status=Reminder.Status.PENDING, due_at__lte=now)
             .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
             .order_by("due_at", "id")
-            .values_list("pk", flat=True)[:limit]
+            .values_list("pk", flat=True)[:room]
         )
-        lease = now + dt.timedelta(seconds=settings.REMINDER_LEASE_SECONDS)
-        for pk in ids:
-            token = uuid.uuid4().hex
-            Reminder.objects.filter(pk=pk).update(
-                status=Reminder.Status.SENDING, lease_token=token, lease_expires_at=lease, attempts=F("attempts") + 1
-            )
-            claimed.append((pk, token))
-        transaction.on_commit(lambda: [enqueue(pk, token) for pk, token in claimed])
-    return len(claimed)
+        Reminder.objects.filter(pk__in=ids).update(
+            status=Reminder.Status.SENDING, lease_token=token, lease_expires_at=lease
+        )
+        transaction.on_commit(lambda: [enqueue(pk, token, lease) for pk in ids])
+    return len(ids)
 
 
 def _permanent(error: Exception) -> bool:
@@ -165,7 +171,7 @@ def reminder_send(*, reminder_id: int, token: str, now: dt.datetime | None = Non
     now = now or timezone.now()
     # Take the token: of two deliveries of the same task, only one gets the row.
     taken = Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.SENDING, lease_token=token).update(
-        lease_token=""
+        lease_token="", attempts=F("attempts") + 1  # an attempt is a real try, not a claim
     )
     if not taken:
         return "skipped"

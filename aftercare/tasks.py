@@ -17,7 +17,10 @@ log = logging.getLogger(__name__)
 @shared_task(ignore_result=True)
 def dispatch_due_reminders() -> int:
     """Run by beat every REMINDER_DISPATCH_SECONDS (one beat process only)."""
-    return services.reminders_dispatch(enqueue=lambda pk, token: send_reminder.delay(pk, token))
+    # A send still in the broker when its lease runs out is dropped there: the row is claimed afresh.
+    return services.reminders_dispatch(
+        enqueue=lambda pk, token, lease: send_reminder.apply_async((pk, token), expires=lease)
+    )
 
 
 @shared_task(ignore_result=True, acks_late=True)

@@ -229,6 +229,7 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 REMINDER_DISPATCH_SECONDS = env.float("REMINDER_DISPATCH_SECONDS", default=60.0)
 REMINDER_DISPATCH_BATCH = env.int("REMINDER_DISPATCH_BATCH", default=500)
 REMINDER_LEASE_SECONDS = env.int("REMINDER_LEASE_SECONDS", default=300)  # well above EMAIL_TIMEOUT
+REMINDER_MAX_IN_FLIGHT = env.int("REMINDER_MAX_IN_FLIGHT", default=200)  # claimed and not yet sent, at most
 REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=6)
 REMINDER_RETRY_BASE_SECONDS = env.int("REMINDER_RETRY_BASE_SECONDS", default=60)  # doubles per attempt, max 1 h
 REPORT_LINK_MAX_AGE_DAYS = env.int("REPORT_LINK_MAX_AGE_DAYS", default=90)
@@ -238,6 +239,8 @@ MEDIA_URL = "/media/"
 CELERY_BEAT_SCHEDULE["dispatch-due-reminders"] = {
     "task": "aftercare.tasks.dispatch_due_reminders",
     "schedule": REMINDER_DISPATCH_SECONDS,
+    # A tick that waited in the broker past the next one is dropped, not run back to back.
+    "options": {"expires": REMINDER_DISPATCH_SECONDS},
 }
 
 # --- Security headers and sessions (issue 6) --------------------------------------------------

@@ -45,7 +45,7 @@ def claim_due(capture, *, now) -> list[tuple[int, str]]:
     """What beat does: claim the due rows; the enqueue (on commit) is recorded instead of sent to a broker."""
     claimed: list[tuple[int, str]] = []
     with capture(execute=True):
-        services.reminders_dispatch(now=now, enqueue=lambda pk, token: claimed.append((pk, token)))
+        services.reminders_dispatch(now=now, enqueue=lambda pk, token, lease: claimed.append((pk, token)))
     return claimed
 
 

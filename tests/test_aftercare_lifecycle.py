@@ -147,3 +147,31 @@ def test_a_course_suggests_the_next_sessions_from_the_last_one(ready_patient, re
         assert "1 of 4 done" in page and "Suggested next: Mon 7 Dec, then Mon 21 Dec, then Mon 4 Jan" in page
         booking = client.get(f"/treatments/patients/{patient.pk}/sessions/new/?course={course.pk}")
         assert booking.context["form"].initial["scheduled_at"] == "2026-12-07T10:00"
+
+
+def test_dispatch_never_has_more_than_the_cap_in_flight_and_counts_real_tries(
+    ready_patient, reception, physician, settings, django_capture_on_commit_callbacks
+):
+    """A backlog must not be claimed faster than it is sent: a claim's lease runs while it waits."""
+    from aftercare import services
+
+    patient, course, vitamins = ready_patient
+    with time_machine.travel(NOW - HOUR, tick=False):
+        session = book(patient, course, [vitamins], at=NOW, by=reception, practitioner=physician)
+    batch = make_batch(vitamins, "VC-12", dt.date(2027, 12, 31))
+    with time_machine.travel(NOW, tick=False):
+        session_perform(session=session, performed_by=physician, batches={vitamins.pk: batch}, health_unchanged=True)
+    settings.REMINDER_MAX_IN_FLIGHT = 2
+    later = NOW + 15 * DAY  # all six are due
+    claimed: list[tuple[int, str]] = []
+    enqueue = lambda pk, token, lease: claimed.append((pk, token))  # noqa: E731
+    with time_machine.travel(later, tick=False), django_capture_on_commit_callbacks(execute=True):
+        assert services.reminders_dispatch(enqueue=enqueue) == 2
+        assert services.reminders_dispatch(enqueue=enqueue) == 0  # two are out: no room
+    # The two sends never ran (lost tasks): after the lease they are claimed again, and a claim is
+    # not an attempt.
+    after_lease = later + dt.timedelta(seconds=settings.REMINDER_LEASE_SECONDS + 1)
+    with time_machine.travel(after_lease, tick=False), django_capture_on_commit_callbacks(execute=True):
+        assert services.reminders_dispatch(enqueue=enqueue) == 2
+    assert set(Reminder.objects.filter(session=session).values_list("attempts", flat=True)) == {0}
+    assert len({pk for pk, _ in claimed}) == 2  # the same two rows, the oldest due

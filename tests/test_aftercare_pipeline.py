@@ -25,7 +25,7 @@ PIPELINE_ENV = {"REMINDER_DISPATCH_SECONDS": "1", "REMINDER_RETRY_BASE_SECONDS":
 
 def dispatch_at(moment: dt.datetime) -> int:
     with time_machine.travel(moment, tick=False):
-        return services.reminders_dispatch(enqueue=lambda pk, token: send_reminder.delay(pk, token))
+        return services.reminders_dispatch(enqueue=lambda pk, token, lease: send_reminder.delay(pk, token))
 
 
 def test_a_performed_session_emails_arrive_at_the_right_times_once_each(
@@ -138,7 +138,7 @@ def test_a_rejected_address_fails_with_the_reason_and_the_others_go_on(
 def test_a_task_delivered_twice_sends_once(smtp_server, patient, reception, nurse, physician):
     session = performed_session(patient, reception=reception, nurse=nurse, physician=physician, now=timezone.now())
     claimed = []
-    services.reminders_dispatch(enqueue=lambda pk, token: claimed.append((pk, token)))
+    services.reminders_dispatch(enqueue=lambda pk, token, lease: claimed.append((pk, token)))
     assert len(claimed) == 1
     pk, token = claimed[0]
     assert services.reminder_send(reminder_id=pk, token=token) == "sent"

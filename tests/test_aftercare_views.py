@@ -118,7 +118,7 @@ def send_due(capture, *, now) -> list[str]:
     """What beat and the worker do, in-process: claim the due reminders, then send each."""
     claimed: list[tuple[int, str]] = []
     with capture(execute=True):
-        services.reminders_dispatch(now=now, enqueue=lambda pk, token: claimed.append((pk, token)))
+        services.reminders_dispatch(now=now, enqueue=lambda pk, token, lease: claimed.append((pk, token)))
     return [services.reminder_send(reminder_id=pk, token=token, now=now) for pk, token in claimed]
 
 
