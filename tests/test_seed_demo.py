@@ -31,3 +31,25 @@ def test_seed_demo_refuses_outside_debug(db, settings):
     with pytest.raises(CommandError, match="DEBUG only"):
         call_command("seed_demo")
     assert not get_user_model().objects.exists()
+
+
+@pytest.mark.parametrize("local_time", ["07:30", "13:00", "15:10", "23:40"])
+def test_seed_demo_works_at_any_time_of_day(db, settings, local_time):
+    """The demo books today's sessions; late in the day they move to later times, never overlap."""
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    from treatments.models import Session
+
+    settings.DEBUG = True
+    hour, minute = map(int, local_time.split(":"))
+    moment = dt.datetime.combine(dt.date(2026, 11, 23), dt.time(hour, minute), tzinfo=timezone.get_current_timezone())
+    with time_machine.travel(moment, tick=False):
+        call_command("seed_demo")
+        booked = list(Session.objects.filter(status="booked").order_by("scheduled_at"))
+    assert len(booked) == 2
+    assert all(s.scheduled_at >= moment for s in booked)
+    first, second = booked
+    assert first.scheduled_at + dt.timedelta(minutes=first.duration_minutes) <= second.scheduled_at

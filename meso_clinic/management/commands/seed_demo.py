@@ -135,7 +135,9 @@ class Command(BaseCommand):
         skin = Indication.objects.get(area__category="skin", name="Skin ageing")
         hair_loss = Indication.objects.get(area__category="hair", name="Alopecia / hair loss")
         # Zeynep and Emma: approved, negative patch test, consent: ready for today's sessions.
-        for name, product, indication, hour in [("Zeynep", vitamins, skin, 11), ("Emma", hair, hair_loss, 14)]:
+        for slot, (name, product, indication, hour) in enumerate(
+            [("Zeynep", vitamins, skin, 11), ("Emma", hair, hair_loss, 14)]
+        ):
             patient = patients[name]
             approved(patient, days_ago=10)
             patch(patient, product, hours_ago=24 * 5)
@@ -162,7 +164,8 @@ class Command(BaseCommand):
                 technique="needles",
                 practitioner=physician,
                 supervising_physician=physician,
-                scheduled_at=max(at, now),
+                # Late in the day the set hours have passed: book from now on, 90 minutes apart.
+                scheduled_at=max(at, now + dt.timedelta(minutes=5 + 90 * slot)),
                 booked_by=reception,
                 now=now,
             )
