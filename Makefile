@@ -10,10 +10,11 @@ STAMP := $(VENV)/.installed-stamp
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml package.json package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	npm ci --no-audit --no-fund  # axe-core for the accessibility tests (node_modules/)
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -22,6 +23,7 @@ run: $(STAMP)
 	@echo ""
 	@echo "  MesoClinic: http://127.0.0.1:8000"
 	@echo "  Demo logins (password meso-demo-2026): reception, nurse, physician, manager"
+	@echo "  physician and manager also need a 6-digit code: .venv/bin/python manage.py demo_code physician"
 	@echo "  Emails are written to var/mail/. Stop everything with Ctrl-C."
 	@echo ""
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start

@@ -5,6 +5,7 @@ a SQLite file, a Celery broker in a local folder (no server), emails written as 
 Production sets DATABASE_URL (PostgreSQL), REDIS_URL (Celery broker and cache) and EMAIL_URL (SMTP).
 """
 
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -33,6 +34,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "bootstrap",  # django-bootstrap-static: static/bootstrap/{css,js}
     "csp",  # django-csp: the Content-Security-Policy header (see "Security headers and sessions")
+    "django_otp",  # two-factor sign-in (see "Two-factor sign-in and lockout")
+    "django_otp.plugins.otp_totp",
+    "axes",  # failed sign-ins and lockout
     "meso_clinic",
     "patients",
     "treatments",
@@ -50,12 +54,21 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the session passed two-factor sign-in
     # Every page needs a signed-in user unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After sessions, auth and messages: signs out after 15 minutes idle or 8 hours signed in.
     "meso_clinic.middleware.IdleLogoffMiddleware",
+    # A user who still owes a two-factor code reaches only the code page and sign-out.
+    "meso_clinic.twofactor.TwoFactorMiddleware",
+    # Then the page x permission table of meso_clinic/access.py, before any view runs.
+    "meso_clinic.access.PageAccessMiddleware",
+    # After auth: who changes a clinical record in this request, for its history (meso_clinic/history.py).
+    "meso_clinic.history.HistoryActorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a sign-in refused for lockout into the lockout page (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "meso_clinic.urls"
@@ -159,6 +172,28 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)  # one working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+# --- Two-factor sign-in and lockout (issue 6; meso_clinic/twofactor.py, meso_clinic/lockout.py) ----------
+# Axes first: it refuses a locked-out sign-in before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Physicians, the clinic manager and admin-site users must use an authenticator app (TOTP).
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
+OTP_TOTP_ISSUER = CLINIC_NAME  # the name shown in the authenticator app
+OTP_TOTP_THROTTLE_FACTOR = 1  # after a wrong code: 1, 2, 4, 8 ... seconds before the next is checked
+# Failures (wrong passwords and wrong codes) count per username and address together.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))  # then it opens by itself
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the time on the lockout page stays true
+AXES_RESET_ON_SUCCESS = False  # a right password does not wipe the count: wrong codes after it still lock
+AXES_LOCKOUT_CALLABLE = "meso_clinic.lockout.lockout_response"  # registration/locked_out.html, 429
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]  # masked in axes' log lines and records
+AXES_DISABLE_ACCESS_LOG = True  # no row per successful sign-in: the table would only grow
+AXES_VERBOSE = False  # no start-up banner in every manage.py command; failures and lockouts are still logged
+# Behind the TLS proxy the client's address is in X-Forwarded-For; set how many proxies are in front.
+AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
+if AXES_IPWARE_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
 # --- Time and language ------------------------------------------------------------------------
 USE_TZ = True
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Istanbul")  # the clinic's own zone, used for display
@@ -241,6 +276,18 @@ CELERY_BEAT_SCHEDULE["dispatch-due-reminders"] = {
     "schedule": REMINDER_DISPATCH_SECONDS,
     # A tick that waited in the broker past the next one is dropped, not run back to back.
     "options": {"expires": REMINDER_DISPATCH_SECONDS},
+}
+
+# --- History, access log and retention (README; meso_clinic/history.py, meso_clinic/access_log.py) ---
+# Clinical records are never deleted by the application; they are kept at least this long, and removal
+# after that is a manual, documented procedure (README, "History, access log and retention").
+CLINICAL_RECORD_RETENTION_YEARS = env.int("CLINICAL_RECORD_RETENTION_YEARS", default=20)
+# Who opened which patient's record: rows older than this are purged every night.
+ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=730)
+CELERY_BEAT_SCHEDULE["purge-access-log"] = {
+    "task": "meso_clinic.tasks.purge_access_log",
+    "schedule": 24 * 60 * 60.0,
+    "options": {"expires": 60 * 60},
 }
 
 # --- Security headers and sessions (issue 6) --------------------------------------------------

@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import lockout, twofactor, views
 
+# The admin site answers only staff whose session passed two-factor sign-in (django-otp's OTPAdminSite).
+admin.site.__class__ = twofactor.ClinicAdminSite
 admin.site.site_header = "MesoClinic administration"
 admin.site.site_title = "MesoClinic"
 
@@ -16,6 +18,22 @@ urlpatterns = [
     path(
         "accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"
     ),
+    # Two-factor sign-in: the code, setting up an authenticator, one's own switch, the manager's reset.
+    path("accounts/two-factor/", twofactor.SettingsView.as_view(), name="two_factor"),
+    path("accounts/two-factor/verify/", twofactor.VerifyView.as_view(), name="two_factor_verify"),
+    path("accounts/two-factor/set-up/", twofactor.EnrollView.as_view(), name="two_factor_enroll"),
+    path("accounts/two-factor/turn-off/", twofactor.TurnOffView.as_view(), name="two_factor_turn_off"),
+    path("accounts/two-factor/staff/", twofactor.StaffDevicesView.as_view(), name="two_factor_staff"),
+    path(
+        "accounts/two-factor/staff/<int:pk>/reset/",
+        twofactor.StaffDeviceResetView.as_view(),
+        name="two_factor_staff_reset",
+    ),
+    # Sign-in lockout (django-axes): the manager's list and unlock.
+    path("accounts/locked/", lockout.LockedAccountsView.as_view(), name="locked_accounts"),
+    path("accounts/locked/unlock/", lockout.UnlockView.as_view(), name="locked_accounts_unlock"),
+    # History of clinical records, the access log, patients' data exports (namespace "records").
+    path("", include("meso_clinic.record_urls")),
     path("patients/", include("patients.urls")),
     path("treatments/", include("treatments.urls")),
     path("", include("aftercare.urls")),

@@ -10,16 +10,17 @@ import datetime as dt
 import io
 
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count, Max
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from aftercare.models import Reminder
 from aftercare.schedule import ReminderKind
 from patients.models import EligibilityScreening, Patient
+from tests.fixtures.staff import give_authenticator
 from treatments.models import Batch, Consent, Course, PatchTest, Session, SessionProduct
 
 PATIENTS = 200
@@ -121,7 +122,8 @@ def test_rows_follow_the_clinics_rules(loaded):
 
 def test_staff_accounts_and_sequences(loaded):
     for username in ("reception", "nurse", "physician", "manager"):
-        user = authenticate(username=username, password=LOAD_PASSWORD)
+        # With a request, as the sign-in page calls it (django-axes watches every attempt).
+        user = authenticate(RequestFactory().post("/accounts/login/"), username=username, password=LOAD_PASSWORD)
         assert user is not None and user.groups.exists()
     # The identity sequences continue after the loaded ids: the app can add rows as usual.
     patient = Patient.objects.create(given_name="New", family_name="Patient", date_of_birth="1990-01-01", sex="female")
@@ -133,7 +135,9 @@ def test_staff_accounts_and_sequences(loaded):
 
 def test_the_pages_render_with_the_data(loaded):
     client = Client()
-    assert client.login(username="physician", password=LOAD_PASSWORD)
+    physician = get_user_model().objects.get(username="physician")
+    give_authenticator(physician)  # his role needs two-factor sign-in; force_login stands for both steps
+    client.force_login(physician)
     long_patient = Session.objects.values("patient").annotate(n=Count("id")).order_by("-n").first()["patient"]
     screening = EligibilityScreening.objects.first()
     session = Session.objects.filter(status="performed").first()

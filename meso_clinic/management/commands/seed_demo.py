@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from meso_clinic.roles import MANAGER, NURSE, PHYSICIAN, RECEPTION
 from patients import questionnaire
@@ -29,6 +30,14 @@ DEMO_STAFF = [
     ("physician", "Dr. Mehmet", "Yılmaz", PHYSICIAN, False),
     ("manager", "Elif", "Şahin", MANAGER, True),
 ]
+
+# The demo physician and manager need two-factor sign-in like real ones. Their authenticator keys are
+# fixed and published (hex, as django-otp stores them), so `manage.py demo_code <username>` can say
+# the current code; anyone may also add them to an app (base32 in the README).
+DEMO_TOTP_KEYS = {
+    "physician": "6d65736f2d64656d6f2d70687973696369616e21",
+    "manager": "6d65736f2d64656d6f2d6d616e616765722d2121",
+}
 
 DEMO_PATIENTS = [
     # given, family, date of birth, sex, phone, email, language, consents to email
@@ -66,6 +75,13 @@ class Command(BaseCommand):
             user.set_password(DEMO_PASSWORD)
             user.save()
             user.groups.set([Group.objects.get(name=role)])
+            if username in DEMO_TOTP_KEYS:
+                TOTPDevice.objects.filter(user=user).exclude(key=DEMO_TOTP_KEYS[username]).delete()
+                TOTPDevice.objects.update_or_create(
+                    user=user,
+                    key=DEMO_TOTP_KEYS[username],
+                    defaults={"name": "Authenticator app (demo key)", "confirmed": True},
+                )
         for given, family, dob, sex, phone, email, lang, consent in DEMO_PATIENTS:
             Patient.objects.update_or_create(
                 given_name=given,
@@ -85,7 +101,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo data ready: {len(DEMO_STAFF)} staff accounts "
                 f"({', '.join(u[0] for u in DEMO_STAFF)}; password {DEMO_PASSWORD}) "
-                f"and {len(DEMO_PATIENTS)} patients."
+                f"and {len(DEMO_PATIENTS)} patients. The codes of physician and manager: "
+                "manage.py demo_code physician (or manager)."
             )
         )
 
