@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from meso_clinic.history import TrackedManager
+
 from .schedule import ReminderKind
 from .side_effects import SIDE_EFFECTS, WARNING_SIGNS
 
@@ -84,6 +86,10 @@ class Reminder(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # History keeps what a person would ask about (status, due time, attempts, sent, errors), not the
+    # dispatcher's lease bookkeeping: a claim's token and expiry change on every tick.
+    objects = TrackedManager(untracked=("lease_expires_at", "lease_token"))
+
     class Meta:
         ordering = ["due_at", "id"]
         constraints = [
@@ -135,6 +141,8 @@ class SideEffectReport(models.Model):
     )
     closed_at = models.DateTimeField(null=True, blank=True)
     closing_note = models.TextField(blank=True)
+
+    objects = TrackedManager()
 
     class Meta:
         ordering = ["-escalated", "-reported_at"]

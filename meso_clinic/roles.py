@@ -79,6 +79,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "treatments.perform_session",
             "aftercare.change_reminder",
             "aftercare.close_sideeffectreport",
+            "meso_clinic.view_history",
+            "meso_clinic.export_patient",
         }
     ),
     # Runs the clinic: catalogue, products and batches, consent texts, users and roles (admin site).
@@ -97,6 +99,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         }
         | {"aftercare.change_reminder"}
         | {"auth.view_user", "auth.add_user", "auth.change_user", "auth.view_group"}
+        # The audit trail: history of clinical records, the access log, patients' data exports.
+        | {"meso_clinic.view_history", "meso_clinic.view_accesslogentry", "meso_clinic.export_patient"}
     ),
 }
 ROLES: tuple[str, ...] = tuple(ROLE_PERMISSIONS)

@@ -6,6 +6,8 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from meso_clinic.history import TrackedManager
+
 from . import eligibility
 
 
@@ -48,6 +50,8 @@ class Patient(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+
+    objects = TrackedManager()  # history of every change; never deleted (meso_clinic/history.py)
 
     class Meta:
         ordering = ["family_name", "given_name", "id"]
@@ -125,6 +129,8 @@ class EligibilityScreening(models.Model):
     deferred_until = models.DateField(null=True, blank=True)
     instructions = models.TextField(blank=True, help_text="What the patient must do before a new screening.")
     valid_until = models.DateField(null=True, blank=True, help_text="Last day an approval is valid.")
+
+    objects = TrackedManager()
 
     class Meta:
         ordering = ["-taken_at", "-id"]

@@ -16,6 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from meso_clinic.history import allow_hard_delete
 from patients.models import Patient
 from tests.fixtures.treatments import (
     AMINO,
@@ -590,7 +591,8 @@ def test_day_view_queries_do_not_grow_with_the_sessions(client, reception, nurse
     client.get("/treatments/day/")  # warm caches that are not per request (content types)
     with CaptureQueriesContext(connection) as one:
         client.get("/treatments/day/")
-    Session.objects.all().delete()
+    with allow_hard_delete():  # clinical records are never deleted, except to set up this test
+        Session.objects.all().delete()
     make_day(12, reception=reception, nurse=nurse, physician=physician, vitamins=vitamins)
     with CaptureQueriesContext(connection) as twelve:
         response = client.get("/treatments/day/")

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from meso_clinic.history import TrackedManager
 from patients.models import Patient
 
 from .patch_tests import ReadResult
@@ -129,6 +130,8 @@ class PatchTest(models.Model):
     reaction_cleared_at = models.DateTimeField(null=True, blank=True)
     reaction_decision = models.TextField(blank=True)
 
+    objects = TrackedManager()  # history of every change, products included; never deleted
+
     class Meta:
         ordering = ["-applied_at", "-id"]
         permissions = [("clear_patch_reaction", "Can allow a product despite a patch-test reaction")]
@@ -186,6 +189,8 @@ class Course(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
+    objects = TrackedManager()
+
     class Meta:
         ordering = ["-created_at"]
         constraints = [
@@ -206,6 +211,8 @@ class Consent(models.Model):
     consented_at = models.DateTimeField()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TrackedManager()
 
     class Meta:
         ordering = ["-consented_at"]
@@ -254,6 +261,8 @@ class Session(models.Model):
     immediate_reactions = models.TextField(blank=True)
     notes = models.TextField(blank=True)
 
+    objects = TrackedManager()
+
     class Meta:
         ordering = ["scheduled_at", "id"]
         permissions = [("perform_session", "Can perform and sign off a session")]
@@ -298,6 +307,8 @@ class SessionProduct(models.Model):
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="session_products")
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
     batch = models.ForeignKey(Batch, null=True, blank=True, on_delete=models.PROTECT, related_name="uses")
+
+    objects = TrackedManager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["session", "product"], name="session_product_once")]
