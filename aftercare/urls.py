@@ -11,6 +11,7 @@ urlpatterns = [
     # Staff.
     path("aftercare/delivery/", views.DeliveryDashboardView.as_view(), name="delivery"),
     path("aftercare/reminders/<int:pk>/retry/", views.ReminderRetryView.as_view(), name="retry"),
+    path("aftercare/sessions/<int:pk>/sheet/", views.AftercareSheetView.as_view(), name="sheet"),
     path("aftercare/reports/", views.ReportListView.as_view(), name="reports"),
     path("aftercare/reports/<int:pk>/", views.ReportDetailView.as_view(), name="report_detail"),
     path("aftercare/reports/<int:pk>/photo/", views.ReportPhotoView.as_view(), name="report_photo"),

@@ -19,7 +19,7 @@ from treatments.models import Session
 from . import services
 from .forms import CloseReportForm, SideEffectReportForm
 from .links import read_report_token, read_unsubscribe_token
-from .models import Reminder, SideEffectReport
+from .models import AftercarePlan, Reminder, ReminderMessage, SideEffectReport
 from .tasks import notify_physician_of_report
 
 
@@ -165,6 +165,39 @@ class ReminderRetryView(ClinicPermissionRequiredMixin, DetailView):
         else:
             messages.error(request, "Only a failed reminder can be sent again.")
         return redirect("aftercare:delivery")
+
+
+class AftercareSheetView(ClinicPermissionRequiredMixin, DetailView):
+    """The aftercare sheet of a performed session, to print and hand to the patient in their language.
+
+    The same words as the first email: its title, the area's aftercare plan and the warning signs.
+    """
+
+    permission_required = "treatments.view_session"
+    template_name = "aftercare/aftercare_sheet.html"
+    context_object_name = "session"
+
+    def get_queryset(self):
+        return Session.objects.filter(status=Session.Status.PERFORMED).select_related("patient", "area", "indication")
+
+    def get_context_data(self, **kwargs):
+        language = _patient_language(self.object.patient)
+        texts = ReminderMessage.objects.filter(kind="aftercare_sheet")  # the first email's title, as data
+        words = texts.filter(language=language).first() or texts.filter(language="en").first()
+        plan = AftercarePlan.objects.filter(area_id=self.object.area_id).first()
+        return super().get_context_data(
+            language=language,
+            language_name=str(self.object.patient.get_preferred_language_display()),  # for staff, in English
+            title=words.subject if words else "",
+            paragraphs=[p.strip() for p in words.body.split("\n\n") if p.strip()] if words else [],
+            instructions=plan.instructions(language) if plan else [],
+            **kwargs,
+        )
+
+    def render_to_response(self, context, **response_kwargs):
+        # Rendered now, inside the patient's language (a TemplateResponse would render after it).
+        with translation.override(context["language"]):
+            return render(self.request, self.template_name, context)
 
 
 class ReportListView(ClinicPermissionRequiredMixin, ListView):
