@@ -21,6 +21,8 @@ pytest_plugins = [
     "tests.fixtures.browser",
     "tests.fixtures.smtp",
     "tests.fixtures.content",
+    "tests.fixtures.a11y",
+    "tests.fixtures.world",
 ]
 
 

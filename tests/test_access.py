@@ -1,44 +1,151 @@
 """Every page needs a signed-in user with the right role."""
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import get_resolver, reverse
 
+from meso_clinic.access import PAGE_ACCESS, PUBLIC
 from tests.fixtures.staff import PASSWORD
+from tests.fixtures.world import project_url_names
 
+# The role x page matrix, written out by hand from ../shared/DESIGN.md ("Who uses it"): y = may
+# open, . = refused (403). Columns: Reception, Nurse, Physician, Clinic manager. Every named URL of
+# the project must have a row: a new page without one fails test_every_page_is_in_the_matrix.
+MATRIX = """
+home                              y y y y
+logout                            y y y y
+password_change                   y y y y
+password_change_done              y y y y
+two_factor                        y y y y
+two_factor_verify                 y y y y
+two_factor_enroll                 y y y y
+two_factor_turn_off               y y y y
+two_factor_staff                  . . . y
+two_factor_staff_reset            . . . y
+locked_accounts                   . . . y
+locked_accounts_unlock            . . . y
+records:access_log                . . . y
+records:patient_export            . . y y
+records:patient_export_json       . . y y
+records:history_aftercare_reminder              . . y y
+records:history_aftercare_sideeffectreport      . . y y
+records:history_patients_eligibilityscreening   . . y y
+records:history_patients_patient  . . y y
+records:history_treatments_consent              . . y y
+records:history_treatments_course . . y y
+records:history_treatments_patchtest            . . y y
+records:history_treatments_session              . . y y
+records:history_treatments_sessionproduct       . . y y
+patients:list                     y y y y
+patients:create                   y . . .
+patients:detail                   y y y y
+patients:edit                     y . y .
+patients:intake                   y . y .
+patients:intake_print             y . y .
+patients:screening                y y y y
+patients:decide                   . . y .
+patients:review_queue             . . y .
+treatments:catalogue              y y y y
+treatments:recall                 y y y y
+treatments:day                    y y y y
+treatments:patch_tests_to_read    y y y y
+treatments:patch_test             y y y y
+treatments:patch_test_read        . y y .
+treatments:reaction_clear         . . y .
+treatments:patch_test_apply       . y y .
+treatments:consent                y y y .
+treatments:course_create          y . y .
+treatments:session_book           y y y .
+treatments:session                y y y y
+treatments:session_perform        . . y .
+treatments:session_reschedule     y y y .
+treatments:session_cancel         y y y .
+aftercare:delivery                y y y y
+aftercare:sheet                   y y y y
+aftercare:retry                   y . y y
+aftercare:reports                 y y y y
+aftercare:report_detail           y y y y
+aftercare:report_photo            y y y y
+"""
+ROLE_COLUMNS = ("reception", "nurse", "physician", "manager")
+EXPECTED = {
+    row.split()[0]: dict(zip(ROLE_COLUMNS, (mark == "y" for mark in row.split()[1:]), strict=True))
+    for row in MATRIX.strip().splitlines()
+}
+PUBLIC_PAGES = {name for name, rule in PAGE_ACCESS.items() if rule == PUBLIC}
+STAFF_PAGES = [(name, params) for name, params in project_url_names() if name not in PUBLIC_PAGES]
 SAMPLE_KWARGS = {"pk": 1, "token": "not-a-signed-token"}
-# Pages without sign-in: the login page, and the patients' pages behind signed links in emails.
-PUBLIC = {"login", "aftercare:report", "aftercare:report_done", "aftercare:unsubscribe"}
 
 
-def walk(patterns, prefix=""):
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
-            yield from walk(entry.url_patterns, namespace)
-        elif isinstance(entry, URLPattern) and entry.name:
-            yield f"{prefix}{entry.name}", list(entry.pattern.converters)
+def test_every_page_is_in_the_matrix_and_the_access_table():
+    names = {name for name, _ in project_url_names()}
+    assert names - PUBLIC_PAGES - set(EXPECTED) == set(), "pages without a row in MATRIX"
+    assert names - set(PAGE_ACCESS) == set(), "pages without an entry in meso_clinic.access.PAGE_ACCESS"
+    assert set(EXPECTED) | PUBLIC_PAGES == names, "rows for pages that no longer exist"
 
 
-def project_urls():
-    urls = []
-    for name, params in walk(get_resolver().url_patterns):
-        if name.startswith("admin:") or name in PUBLIC:
+def test_the_views_check_the_same_permission_as_the_table():
+    """Each view's own permission_required (the second check) agrees with PAGE_ACCESS."""
+    for name, _ in project_url_names():
+        match = get_resolver().resolve(reverse(name, kwargs={p: SAMPLE_KWARGS[p] for p in _}))
+        view_class = getattr(match.func, "view_class", None)
+        declared = getattr(view_class, "permission_required", None)
+        if declared is None:
             continue
-        urls.append(reverse(name, kwargs={p: SAMPLE_KWARGS[p] for p in params}))
-    return urls
+        rule = PAGE_ACCESS[name]
+        assert (declared,) if isinstance(declared, str) else tuple(declared) == (
+            (rule,) if isinstance(rule, str) else rule
+        ), name
 
 
-def test_the_walk_finds_the_clinic_pages():
-    urls = project_urls()
-    assert "/" in urls and "/patients/" in urls and "/patients/new/" in urls
+@pytest.mark.parametrize("name,params", STAFF_PAGES, ids=[name for name, _ in STAFF_PAGES])
+def test_each_role_opens_exactly_the_pages_of_the_matrix(client, world, name, params, request):
+    """As every role, on a real record: a 'y' page is served (or redirects), a '.' page answers 403.
+
+    Actions that only take POST are tried with an empty POST: a refused role gets 403 before the
+    form is even read; a permitted one gets the form's message or a redirect, never 403.
+    """
+    url = reverse(name, kwargs={p: world.token_for(name) if p == "token" else world.pk_for(name) for p in params})
+    for role in ROLE_COLUMNS:
+        client.force_login(request.getfixturevalue(role))
+        response = client.get(url)
+        if response.status_code == 405:
+            response = client.post(url, {})
+        if EXPECTED[name][role]:
+            assert response.status_code in (200, 302), f"{role} should open {name}: {response.status_code}"
+        else:
+            assert response.status_code == 403, f"{role} must not open {name}: {response.status_code}"
+            assert b"not part of your role" in response.content
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", project_urls())
-def test_anonymous_visitors_are_sent_to_sign_in(client, url):
-    response = client.get(url)
+@pytest.mark.parametrize("name,params", [(n, p) for n, p in STAFF_PAGES if "pk" in p])
+def test_guessing_an_id_reveals_nothing_to_a_role_without_the_page(client, name, params, request):
+    """A refused role gets 403 whether the record exists or not; a permitted one gets 404 for none."""
+    url = reverse(name, kwargs={p: 987654 for p in params})
+    for role in ROLE_COLUMNS:
+        client.force_login(request.getfixturevalue(role))
+        response = client.get(url)
+        if response.status_code == 405:
+            response = client.post(url, {})
+        assert response.status_code == (404 if EXPECTED[name][role] else 403), f"{role} on {name}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name,params", STAFF_PAGES, ids=[name for name, _ in STAFF_PAGES])
+def test_anonymous_visitors_are_sent_to_sign_in(client, name, params):
+    response = client.get(reverse(name, kwargs={p: SAMPLE_KWARGS[p] for p in params}))
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/?next=")
+
+
+@pytest.mark.parametrize("name,params", STAFF_PAGES, ids=[name for name, _ in STAFF_PAGES])
+def test_an_account_without_a_clinic_role_is_refused(client, outsider, name, params):
+    client.force_login(outsider)
+    response = client.get(reverse(name, kwargs={p: SAMPLE_KWARGS[p] for p in params}))
+    if PAGE_ACCESS[name] == "signed in":
+        assert response.status_code in (200, 302, 405)  # one's own account pages
+    else:
+        assert response.status_code == 403
 
 
 @pytest.mark.django_db
@@ -53,18 +160,6 @@ def test_patient_link_pages_refuse_a_forged_token_without_sign_in(client, name):
 def test_admin_site_asks_anonymous_visitors_to_sign_in(client):
     response = client.get("/admin/")
     assert response.status_code == 302 and "/login/" in response["Location"]
-
-
-@pytest.mark.parametrize("url", ["/", "/patients/", "/patients/new/", "/accounts/password/"])
-def test_an_account_without_a_clinic_role_is_refused(client, outsider, url):
-    client.force_login(outsider)
-    response = client.get(url)
-    if url == "/accounts/password/":
-        # Anyone signed in may change their own password.
-        assert response.status_code == 200
-    else:
-        assert response.status_code == 403
-        assert b"not part of your role" in response.content
 
 
 def test_a_nurse_cannot_register_patients(client, nurse):

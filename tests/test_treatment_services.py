@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.conf import settings
 
+from meso_clinic.history import allow_hard_delete
 from patients.models import EligibilityScreening, Outcome, Patient
 from patients.services import DecisionRefused, screening_decide, screening_take
 from tests.fixtures.treatments import (
@@ -356,7 +357,8 @@ def prepare(
             taken = screening_take(patient=patient, answers=answers(), taken_by=staff.reception, at=start)
         course, given = course_with_consent(patient, by=staff.reception, at=start)
         if not consent:
-            given.delete()
+            with allow_hard_delete():  # clinical records are never deleted, except to set up this test
+                given.delete()
             given = None
         session = book(staff, patient, [vitamins, cream], scheduled_at=session_at, course=course)
     if patch == "negative":
@@ -705,3 +707,40 @@ def test_readiness_of_a_day_takes_a_bounded_number_of_queries(staff, django_asse
     assert len(sessions) == 10 and len(names) == 10
     assert {pk: r.ready for pk, r in ready.items()} == expected
     assert {m.code for pk, r in ready.items() if not expected[pk] for m in r.missing} == {"no_approval"}
+
+
+# --- Roles in the services (the views check them too; a script or task must not get past) ------
+
+
+def test_roles_without_the_permission_cannot_book_move_cancel_or_record_consent(staff, patient, manager):
+    from tests.fixtures.treatments import consent_text
+    from treatments.services import consent_record, course_create, session_reschedule
+
+    with travel(NOW):
+        with pytest.raises(Refused) as refusal:
+            book(staff, patient, [product(AMINO)], scheduled_at=NOW + DAY, booked_by=manager)
+        assert "cannot book" in messages(refusal, "")
+        assert Session.objects.count() == 0
+        session = book(staff, patient, [product(AMINO)], scheduled_at=NOW + DAY)
+        with pytest.raises(Refused, match="cannot move"):
+            session_reschedule(session=session, scheduled_at=NOW + 2 * DAY, by=manager)
+        with pytest.raises(Refused, match="cannot cancel"):
+            session_cancel(session=session, by=manager)
+        session.refresh_from_db()
+        assert session.status == Session.Status.BOOKED and session.scheduled_at == NOW + DAY
+        with pytest.raises(Refused, match="cannot plan"):
+            course_create(patient=patient, indication=wrinkles(), planned_sessions=4, interval_days=14,
+                          created_by=manager)
+        with pytest.raises(Refused, match="cannot record a consent"):
+            consent_record(patient=patient, text=consent_text(), recorded_by=manager)
+    assert Consent.objects.count() == 0
+
+
+def test_a_consent_dated_in_the_future_is_refused(staff, patient):
+    from tests.fixtures.treatments import consent_text
+    from treatments.services import consent_record
+
+    with travel(NOW), pytest.raises(Refused) as refusal:
+        consent_record(patient=patient, text=consent_text(), recorded_by=staff.reception, consented_at=NOW + HOUR)
+    assert "future" in messages(refusal, "consented_at")
+    assert Consent.objects.count() == 0

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from aftercare import services as aftercare
 from patients.models import Patient
@@ -21,7 +23,8 @@ from .selectors import clinic_zone, patch_rules, patient_facts, readiness_from_f
 
 
 class Refused(Exception):
-    """A write that must not happen. `errors` maps a form field ("" for the whole form) to messages."""
+    """A write that must not happen. `errors` maps a form field ("" for the whole form) to messages,
+    worded in the language of the request."""
 
     def __init__(self, errors: Mapping[str, str | list[str]]) -> None:
         self.errors = {field: [m] if isinstance(m, str) else list(m) for field, m in errors.items()}
@@ -53,16 +56,16 @@ def patch_test_apply(
     now = now or timezone.now()
     applied_at = applied_at or now
     products = list(products)
-    _require(applied_by, "treatments.add_patchtest", "Only nurses and physicians apply patch tests.")
+    _require(applied_by, "treatments.add_patchtest", _("Only nurses and physicians apply patch tests."))
     errors: dict[str, str] = {}
     if not products:
-        errors["products"] = "Choose the products that were applied."
+        errors["products"] = _("Choose the products that were applied.")
     if applied_at > now + _grace():
-        errors["applied_at"] = "The application time cannot be in the future."
+        errors["applied_at"] = _("The application time cannot be in the future.")
     elif applied_at < now - dt.timedelta(hours=settings.PATCH_TEST_MIN_HOURS):
-        errors["applied_at"] = "A patch test is recorded when it is applied, not a day or more later."
+        errors["applied_at"] = _("A patch test is recorded when it is applied, not a day or more later.")
     if not site.strip():
-        errors["site"] = "Say where on the skin the products were applied."
+        errors["site"] = _("Say where on the skin the products were applied.")
     if errors:
         raise Refused(errors)
     test = PatchTest.objects.create(patient=patient, applied_at=applied_at, site=site.strip(), applied_by=applied_by)
@@ -82,23 +85,23 @@ def patch_test_read(
     """Record the reading. Refused before 24 h and after the window; recorded once."""
     now = timezone.now()
     read_at = read_at or now
-    _require(read_by, "treatments.change_patchtest", "Only nurses and physicians read patch tests.")
+    _require(read_by, "treatments.change_patchtest", _("Only nurses and physicians read patch tests."))
     if read_at > now + _grace():
-        raise Refused({"": "A reading cannot be dated in the future."})
+        raise Refused({"": _("A reading cannot be dated in the future.")})
     refusal = patch_tests.read_refusal(
         applied_at=test.applied_at, read_at=read_at, rules=patch_rules(), tz=clinic_zone()
     )
     if refusal:
         raise Refused({"": refusal})
     if result not in patch_tests.ReadResult.__members__.values():
-        raise Refused({"result": "Choose the result of the reading."})
+        raise Refused({"result": _("Choose the result of the reading.")})
     if patch_tests.ReadResult(result).is_reaction and not notes.strip():
-        raise Refused({"result_notes": "Describe the reaction (size, look, symptoms)."})
+        raise Refused({"result_notes": _("Describe the reaction (size, look, symptoms).")})
     updated = PatchTest.objects.filter(pk=test.pk, read_at__isnull=True).update(
         read_at=read_at, result=result, result_notes=notes.strip(), read_by=read_by
     )
     if not updated:
-        raise Refused({"": "This patch test was already read; nothing was changed."})
+        raise Refused({"": _("This patch test was already read; nothing was changed.")})
     test.refresh_from_db()
     return test
 
@@ -106,16 +109,16 @@ def patch_test_read(
 @transaction.atomic
 def patch_reaction_clear(*, test: PatchTest, decided_by: AbstractBaseUser, decision: str) -> PatchTest:
     """A physician allows the tested products despite a reaction, with a documented reason."""
-    _require(decided_by, "treatments.clear_patch_reaction", "Only a physician can decide on a patch-test reaction.")
+    _require(decided_by, "treatments.clear_patch_reaction", _("Only a physician can decide on a patch-test reaction."))
     if not test.is_reaction:
-        raise Refused({"": "This patch test showed no reaction: there is nothing to decide."})
+        raise Refused({"": _("This patch test showed no reaction: there is nothing to decide.")})
     if not decision.strip():
-        raise Refused({"reaction_decision": "A reason is required."})
+        raise Refused({"reaction_decision": _("A reason is required.")})
     updated = PatchTest.objects.filter(pk=test.pk, reaction_cleared_at__isnull=True).update(
         reaction_cleared_by=decided_by, reaction_cleared_at=timezone.now(), reaction_decision=decision.strip()
     )
     if not updated:
-        raise Refused({"": "A decision was already recorded for this reaction."})
+        raise Refused({"": _("A decision was already recorded for this reaction.")})
     test.refresh_from_db()
     return test
 
@@ -131,10 +134,15 @@ def consent_record(
     course: Course | None = None,
     consented_at: dt.datetime | None = None,
 ) -> Consent:
+    _require(recorded_by, "treatments.add_consent", "Your role cannot record a consent.")
+    now = timezone.now()
+    consented_at = consented_at or now
+    if consented_at > now + _grace():
+        raise Refused({"consented_at": "A consent cannot be dated in the future."})
     if course is not None and course.patient_id != patient.pk:
-        raise Refused({"course": "That course belongs to another patient."})
+        raise Refused({"course": _("That course belongs to another patient.")})
     return Consent.objects.create(
-        patient=patient, text=text, course=course, consented_at=consented_at or timezone.now(), recorded_by=recorded_by
+        patient=patient, text=text, course=course, consented_at=consented_at, recorded_by=recorded_by
     )
 
 
@@ -146,6 +154,7 @@ def course_create(
     interval_days: int,
     created_by: AbstractBaseUser,
 ) -> Course:
+    _require(created_by, "treatments.add_course", "Your role cannot plan a course.")
     course = Course(
         patient=patient,
         area=indication.area,
@@ -191,26 +200,29 @@ def session_book(
     duration_minutes: int = 45,
     now: dt.datetime | None = None,
 ) -> Session:
+    _require(booked_by, "treatments.add_session", "Your role cannot book sessions.")
     now = now or timezone.now()
     products = list(products)
     errors: dict[str, str] = {}
     if scheduled_at < now - _grace():
-        errors["scheduled_at"] = "That time has passed. Book a time from now on."
+        errors["scheduled_at"] = _("That time has passed. Book a time from now on.")
     if not products:
-        errors["products"] = "Choose at least one product."
+        errors["products"] = _("Choose at least one product.")
     if not 5 <= duration_minutes <= MAX_SESSION_MINUTES:
-        errors["duration_minutes"] = f"A session lasts between 5 and {MAX_SESSION_MINUTES} minutes."
+        errors["duration_minutes"] = _("A session lasts between 5 and %(max)s minutes.") % {"max": MAX_SESSION_MINUTES}
     if course is not None and (course.patient_id != patient.pk or course.indication_id != indication.pk):
-        errors["course"] = "That course is for another patient or indication."
+        errors["course"] = _("That course is for another patient or indication.")
     if not supervising_physician.has_perm("treatments.perform_session"):
-        errors["supervising_physician"] = "The supervising physician must be a physician."
+        errors["supervising_physician"] = _("The supervising physician must be a physician.")
     # Lock the practitioner's row so that two bookings at once cannot both pass the overlap check.
     type(practitioner).objects.select_for_update().filter(pk=practitioner.pk).first()
     end = scheduled_at + dt.timedelta(minutes=duration_minutes)
     clash = _overlapping(practitioner, scheduled_at, end)
     if clash:
         local = timezone.localtime(clash[0].scheduled_at)
-        errors["scheduled_at"] = f"The practitioner has another session at {local:%H:%M} that overlaps this time."
+        errors["scheduled_at"] = _("The practitioner has another session at %(time)s that overlaps this time.") % {
+            "time": f"{local:%H:%M}"
+        }
     if errors:
         raise Refused(errors)
     session = Session.objects.create(
@@ -247,28 +259,34 @@ def session_perform(
     """The gate: mark a session performed only if invariants 1-3 hold on its day, with batches."""
     now = now or timezone.now()
     performed_at = performed_at or now
-    _require(performed_by, "treatments.perform_session", "Only a physician can perform and sign off a session.")
+    _require(performed_by, "treatments.perform_session", _("Only a physician can perform and sign off a session."))
     session = Session.objects.select_for_update().select_related("patient").get(pk=session.pk)
     if session.status != Session.Status.BOOKED:
-        raise Refused({"": f"This session is {session.get_status_display().lower()}: it cannot be performed."})
+        status = session.get_status_display().lower()
+        raise Refused({"": _("This session is %(status)s: it cannot be performed.") % {"status": status}})
 
     errors: dict[str, list[str]] = {}
     if performed_at > now + _grace():
-        errors.setdefault("performed_at", []).append("The performed time cannot be in the future.")
+        errors.setdefault("performed_at", []).append(_("The performed time cannot be in the future."))
     if performed_at < session.booked_at:
-        errors.setdefault("performed_at", []).append("The performed time is before the session was booked.")
+        errors.setdefault("performed_at", []).append(_("The performed time is before the session was booked."))
     day = timezone.localdate(performed_at)
     planned = list(session.session_products.select_related("product"))
     for sp in planned:
         batch = batches.get(sp.product_id)
         field = f"batch_{sp.product_id}"
         if batch is None:
-            errors.setdefault(field, []).append(f"Record the batch of {sp.product.name} that was used.")
+            errors.setdefault(field, []).append(
+                _("Record the batch of %(product)s that was used.") % {"product": sp.product.name}
+            )
         elif batch.product_id != sp.product_id:
-            errors.setdefault(field, []).append(f"Lot {batch.lot_number} is a batch of another product.")
+            errors.setdefault(field, []).append(
+                _("Lot %(lot)s is a batch of another product.") % {"lot": batch.lot_number}
+            )
         elif batch.is_expired_on(day):
             errors.setdefault(field, []).append(
-                f"Lot {batch.lot_number} expired on {batch.expiry_date:%d %b %Y}: it cannot be used."
+                _("Lot %(lot)s expired on %(day)s: it cannot be used.")
+                % {"lot": batch.lot_number, "day": patch_tests.format_day(batch.expiry_date)}
             )
     facts = patient_facts([session.patient])[session.patient_id]
     ready = readiness_from_facts(
@@ -303,10 +321,11 @@ def session_perform(
 
 @transaction.atomic
 def session_cancel(*, session: Session, by: AbstractBaseUser, no_show: bool = False) -> Session:
+    _require(by, "treatments.change_session", "Your role cannot cancel sessions.")
     status = Session.Status.NO_SHOW if no_show else Session.Status.CANCELLED
     updated = Session.objects.filter(pk=session.pk, status=Session.Status.BOOKED).update(status=status)
     if not updated:
-        raise Refused({"": "Only a booked session can be cancelled or marked as a no-show."})
+        raise Refused({"": _("Only a booked session can be cancelled or marked as a no-show.")})
     session.refresh_from_db()
     aftercare.reminders_cancel(session, reason=f"The session was {session.get_status_display().lower()}.")
     return session
@@ -317,22 +336,26 @@ def session_reschedule(
     *, session: Session, scheduled_at: dt.datetime, by: AbstractBaseUser, now: dt.datetime | None = None
 ) -> Session:
     """Move a booked session; its pending pre-session reminder moves with it."""
+    _require(by, "treatments.change_session", "Your role cannot move sessions.")
     now = now or timezone.now()
     session = Session.objects.select_for_update().get(pk=session.pk)
     if session.status != Session.Status.BOOKED:
-        raise Refused({"": "Only a booked session can be moved."})
+        raise Refused({"": _("Only a booked session can be moved.")})
     if scheduled_at < now - _grace():
-        raise Refused({"scheduled_at": "That time has passed. Choose a time from now on."})
+        raise Refused({"scheduled_at": _("That time has passed. Choose a time from now on.")})
     type(session.practitioner).objects.select_for_update().filter(pk=session.practitioner_id).first()
     end = scheduled_at + dt.timedelta(minutes=session.duration_minutes)
     clash = _overlapping(session.practitioner, scheduled_at, end, exclude=session.pk)
     if clash:
         local = timezone.localtime(clash[0].scheduled_at)
         raise Refused(
-            {"scheduled_at": f"The practitioner has another session at {local:%H:%M} that overlaps this time."}
+            {
+                "scheduled_at": _("The practitioner has another session at %(time)s that overlaps this time.")
+                % {"time": f"{local:%H:%M}"}
+            }
         )
     session.scheduled_at = scheduled_at
     session.save(update_fields=["scheduled_at"])
-    aftercare.reminders_cancel(session, reason="The session was moved.")
+    aftercare.reminders_cancel(session, reason=gettext_noop("The session was moved."))  # stored in English
     aftercare.reminder_for_booked_session(session, now=now)
     return session
