@@ -6,6 +6,7 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Upd
 
 from aftercare.selectors import patient_reminders
 from meso_clinic.access import ClinicPermissionRequiredMixin
+from meso_clinic.access_log import log_patient_access
 from treatments.selectors import patient_treatment_summary
 
 from . import questionnaire
@@ -44,6 +45,7 @@ class PatientDetailView(ClinicPermissionRequiredMixin, DetailView):
     context_object_name = "patient"
 
     def get_context_data(self, **kwargs):
+        log_patient_access(self.request.user, self.object)  # the access log (meso_clinic/access_log.py)
         today = timezone.localdate()
         screenings = list(self.object.screenings.select_related("taken_by", "decided_by")[:50])
         return super().get_context_data(

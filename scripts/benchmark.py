@@ -801,9 +801,11 @@ class Benchmark:
         from django.db import transaction
 
         from aftercare.models import Reminder, SideEffectReport
+        from meso_clinic.history import allow_hard_delete
         from treatments.models import Session, SessionProduct
 
-        with transaction.atomic():
+        # The benchmark's own rows only: clinical records are otherwise never deleted.
+        with transaction.atomic(), allow_hard_delete():
             ids = self.bench_session_ids
             SideEffectReport.objects.filter(session_id__in=ids).delete()
             Reminder.objects.filter(session_id__in=ids).delete()
