@@ -4,6 +4,8 @@ Pure code on purpose: no ORM, no settings, no clock. Callers pass the intake ans
 the moment of screening and the clinic's time zone, so every outcome can be reproduced and tested
 exhaustively without a database. The engine only gives the automatic outcome; a physician still has to
 approve every screening, including an eligible one.
+
+Reasons are worded in the active language (Django's gettext); patients.services stores them in English.
 """
 
 import calendar
@@ -11,6 +13,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
 
 class Outcome(StrEnum):
@@ -27,14 +32,14 @@ class Outcome(StrEnum):
 
     @property
     def label(self) -> str:
-        """Wording shown to staff; the value stays a stable code for storage."""
-        return _LABELS[self]
+        """Wording shown to staff, in the active language; the value stays a stable code for storage."""
+        return str(_LABELS[self])
 
 
 _LABELS = {
-    Outcome.ELIGIBLE: "Eligible",
-    Outcome.NEEDS_REVIEW: "Needs physician review",
-    Outcome.NOT_ELIGIBLE: "Not eligible",
+    Outcome.ELIGIBLE: gettext_lazy("Eligible"),
+    Outcome.NEEDS_REVIEW: gettext_lazy("Needs physician review"),
+    Outcome.NOT_ELIGIBLE: gettext_lazy("Not eligible"),
 }
 
 
@@ -78,29 +83,30 @@ class Assessment:
 
 
 # (answer key, wording) in the order a reason lists them, for rules fired by any of several answers.
-_PREGNANCY = (("pregnant", "pregnant"), ("breastfeeding", "breastfeeding"))
+# The wording is translated when a reason is made (_fired).
+_PREGNANCY = (("pregnant", gettext_noop("pregnant")), ("breastfeeding", gettext_noop("breastfeeding")))
 _ALLERGIES = (
-    ("allergy_to_components", "allergy to product components"),
-    ("allergy_to_local_anaesthetic", "allergy to local anaesthetic"),
-    ("previous_mesotherapy_reaction", "earlier reaction to mesotherapy"),
+    ("allergy_to_components", gettext_noop("allergy to product components")),
+    ("allergy_to_local_anaesthetic", gettext_noop("allergy to local anaesthetic")),
+    ("previous_mesotherapy_reaction", gettext_noop("earlier reaction to mesotherapy")),
 )
 _SKIN_AT_AREA = (
-    ("area_infection", "active infection"),
-    ("area_open_lesion", "open lesion"),
-    ("area_cold_sore", "cold sore"),
-    ("area_eczema_psoriasis_flare", "eczema or psoriasis flare"),
-    ("area_sunburn", "sunburn"),
+    ("area_infection", gettext_noop("active infection")),
+    ("area_open_lesion", gettext_noop("open lesion")),
+    ("area_cold_sore", gettext_noop("cold sore")),
+    ("area_eczema_psoriasis_flare", gettext_noop("eczema or psoriasis flare")),
+    ("area_sunburn", gettext_noop("sunburn")),
 )
 _SYSTEMIC = (
-    ("autoimmune_disease", "autoimmune disease"),
-    ("insulin_dependent_diabetes", "insulin-dependent diabetes"),
-    ("active_cancer_or_treatment", "active cancer or cancer treatment"),
-    ("immunosuppressed", "immunosuppression"),
+    ("autoimmune_disease", gettext_noop("autoimmune disease")),
+    ("insulin_dependent_diabetes", gettext_noop("insulin-dependent diabetes")),
+    ("active_cancer_or_treatment", gettext_noop("active cancer or cancer treatment")),
+    ("immunosuppressed", gettext_noop("immunosuppression")),
 )
 _CARDIOVASCULAR = (
-    ("serious_heart_disease", "serious heart disease"),
-    ("arrhythmia", "arrhythmia"),
-    ("stroke_or_clot_history", "history of stroke or clots"),
+    ("serious_heart_disease", gettext_noop("serious heart disease")),
+    ("arrhythmia", gettext_noop("arrhythmia")),
+    ("stroke_or_clot_history", gettext_noop("history of stroke or clots")),
 )
 
 
@@ -137,56 +143,69 @@ def _findings(answers: Mapping[str, object], age: int, today: date, limits: Thre
     """Yield the rules that fire, in the order of the CLINICAL.md table."""
     review, not_eligible = Outcome.NEEDS_REVIEW, Outcome.NOT_ELIGIBLE
     if age < limits.min_age_years:
-        yield Finding(
-            "under_age",
-            not_eligible,
-            f"Aged {age} on {today.isoformat()}, under the minimum age of {limits.min_age_years}: "
-            "treatment is not allowed and cannot be overridden.",
-            overridable=False,
-        )
+        reason = _(
+            "Aged %(age)s on %(day)s, under the minimum age of %(min_age)s: "
+            "treatment is not allowed and cannot be overridden."
+        ) % {"age": age, "day": today.isoformat(), "min_age": limits.min_age_years}
+        yield Finding("under_age", not_eligible, reason, overridable=False)
     if _flag(answers, "takes_blood_thinner"):
         prescribed = _flag(answers, "blood_thinner_prescribed")
-        details = ", ".join(filter(None, [_text(answers, "blood_thinner_name"), "prescribed" if prescribed else ""]))
+        details = ", ".join(filter(None, [_text(answers, "blood_thinner_name"), _("prescribed") if prescribed else ""]))
         advice = (
-            "never stop without the prescriber's advice; a physician must decide."
+            _("never stop without the prescriber's advice; a physician must decide.")
             if prescribed
-            else "a physician must decide whether it can be paused safely."
+            else _("a physician must decide whether it can be paused safely.")
         )
-        yield Finding("blood_thinner", review, f"Takes a blood thinner{_paren(details)}: {advice}", overridable=True)
+        reason = _("Takes a blood thinner%(details)s: %(advice)s") % {"details": _paren(details), "advice": advice}
+        yield Finding("blood_thinner", review, reason, overridable=True)
     if _flag(answers, "takes_nsaid"):
-        name = _paren(_text(answers, "nsaid_name"))
-        reason = f"Takes an anti-inflammatory drug{name}: pre-treatment instructions ask to pause it if safe."
+        reason = _("Takes an anti-inflammatory drug%(name)s: pre-treatment instructions ask to pause it if safe.") % {
+            "name": _paren(_text(answers, "nsaid_name"))
+        }
         yield Finding("nsaid", review, reason, overridable=True)
     if _flag(answers, "bleeding_disorder"):
-        reason = "Has a bleeding or clotting disorder: a physician must decide."
+        reason = _("Has a bleeding or clotting disorder: a physician must decide.")
         yield Finding("bleeding_disorder", review, reason, overridable=True)
     if fired := _fired(answers, _PREGNANCY):
-        reason = f"Currently {fired}: not eligible while it lasts."
+        reason = _("Currently %(state)s: not eligible while it lasts.") % {"state": fired}
         yield Finding("pregnant_or_breastfeeding", not_eligible, reason, overridable=True)
     if fired := _fired(answers, _ALLERGIES):
         details = _paren(_text(answers, "allergy_details"))
-        reason = f"Reports {fired}{details}: a patch test is mandatory and a physician must decide."
+        reason = _("Reports %(what)s%(details)s: a patch test is mandatory and a physician must decide.") % {
+            "what": fired,
+            "details": details,
+        }
         yield Finding("allergy", review, reason, overridable=True)
     if fired := _fired(answers, _SKIN_AT_AREA):
-        reason = f"At the treatment area: {fired}; not eligible until healed, defer the session."
+        reason = _("At the treatment area: %(what)s; not eligible until healed, defer the session.") % {"what": fired}
         yield Finding("skin_at_area", not_eligible, reason, overridable=True)
     if fired := _fired(answers, _SYSTEMIC):
-        yield Finding("systemic_condition", review, f"Reports {fired}: a physician must decide.", overridable=True)
+        reason = _("Reports %(what)s: a physician must decide.") % {"what": fired}
+        yield Finding("systemic_condition", review, reason, overridable=True)
     if _flag(answers, "keloid_tendency"):
-        reason = "Tends to form keloid or hypertrophic scars: a physician must decide."
+        reason = _("Tends to form keloid or hypertrophic scars: a physician must decide.")
         yield Finding("keloid", review, reason, overridable=True)
     if fired := _fired(answers, _CARDIOVASCULAR):
-        yield Finding("cardiovascular", review, f"Reports {fired}: a physician must decide.", overridable=True)
+        reason = _("Reports %(what)s: a physician must decide.") % {"what": fired}
+        yield Finding("cardiovascular", review, reason, overridable=True)
     # A date after the screening date is an entry error or a planned course: review it rather than trust it.
     dose = _date(answers, "isotretinoin_last_dose")
     if dose is not None and dose >= _months_before(today, limits.isotretinoin_months):
-        when = _window(dose, today, f"{limits.isotretinoin_months} months")
-        reason = f"Last isotretinoin dose on {dose.isoformat()}, {when}: a physician must decide."
+        months = limits.isotretinoin_months
+        span = ngettext("%(count)s month", "%(count)s months", months) % {"count": months}
+        reason = _("Last isotretinoin dose on %(day)s, %(when)s: a physician must decide.") % {
+            "day": dose.isoformat(),
+            "when": _window(dose, today, span),
+        }
         yield Finding("isotretinoin", review, reason, overridable=True)
     procedure = _date(answers, "facial_procedure_last_date")
     if procedure is not None and procedure >= today - timedelta(weeks=limits.recent_procedure_weeks):
-        when = _window(procedure, today, f"{limits.recent_procedure_weeks} weeks")
-        reason = f"Had a laser, peel or facial surgery on {procedure.isoformat()}, {when}: a physician must decide."
+        weeks = limits.recent_procedure_weeks
+        span = ngettext("%(count)s week", "%(count)s weeks", weeks) % {"count": weeks}
+        reason = _("Had a laser, peel or facial surgery on %(day)s, %(when)s: a physician must decide.") % {
+            "day": procedure.isoformat(),
+            "when": _window(procedure, today, span),
+        }
         yield Finding("recent_procedure", review, reason, overridable=True)
 
 
@@ -218,8 +237,8 @@ def _date(answers: Mapping[str, object], key: str) -> date | None:
 
 
 def _fired(answers: Mapping[str, object], choices: tuple[tuple[str, str], ...]) -> str:
-    """Wording of the answers that are yes, joined for a reason; "" when none is."""
-    return ", ".join(wording for key, wording in choices if _flag(answers, key))
+    """Wording of the answers that are yes, in the active language, joined for a reason; "" when none is."""
+    return ", ".join(_(wording) for key, wording in choices if _flag(answers, key))
 
 
 def _paren(details: str) -> str:
@@ -230,8 +249,8 @@ def _paren(details: str) -> str:
 def _window(day: date, today: date, span: str) -> str:
     """Where a dated answer falls for its reason, calling out a date after the screening date."""
     if day > today:
-        return f"after the screening date {today.isoformat()}"
-    return f"within {span} before {today.isoformat()}"
+        return _("after the screening date %(day)s") % {"day": today.isoformat()}
+    return _("within %(span)s before %(day)s") % {"span": span, "day": today.isoformat()}
 
 
 def _months_before(day: date, months: int) -> date:

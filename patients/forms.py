@@ -120,7 +120,9 @@ class IntakeForm(forms.Form):
 
     def _field(self, question: questionnaire.Question) -> forms.Field:
         is_follow_up = question.key in self.follow_up_of
-        common = {"label": question.text, "help_text": question.help, "required": False}
+        # The questionnaire's wording is plain English (it is stored as such); show it translated.
+        help_text = _(question.help) if question.help else ""
+        common = {"label": _(question.text), "help_text": help_text, "required": False}
         if question.kind == "yes_no":
             field = forms.TypedChoiceField(
                 choices=YES_NO, coerce=_to_bool, widget=forms.RadioSelect, empty_value=None, **common
@@ -137,7 +139,7 @@ class IntakeForm(forms.Form):
         """[(title, [(bound field, key of the question it follows or ""), ...]), ...] for the template."""
         return [
             (
-                section.title,
+                _(section.title),
                 [
                     (self[q.key], self.follow_up_of.get(q.key, ""))
                     for top in section.questions

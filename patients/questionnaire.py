@@ -3,10 +3,16 @@
 Each screening stores the version it was taken with and a copy of every question as it was shown
 with its answer, so that old screenings read as they were given even after this file changes.
 Bump VERSION whenever a question's wording or meaning changes.
+
+The wording here is English and stays plain text (that is what a screening stores); `_` only marks it
+for the translation catalogue, and pages translate it when they show it (the intake form, the printed
+form, a screening's answers: patients/templatetags/recorded_text.py).
 """
 
 from dataclasses import dataclass, field
 from typing import Literal
+
+from django.utils.translation import gettext_noop as _
 
 VERSION = "2026-11"
 
@@ -31,83 +37,83 @@ class Section:
 
 SECTIONS: tuple[Section, ...] = (
     Section(
-        "Medical history and medicines",
+        _("Medical history and medicines"),
         (
-            Question("medical_history", "Medical history: illnesses, operations, hospital stays", "text",
-                     "Write “none” if there is nothing to note."),
-            Question("current_medicines", "All current medicines, supplements and herbal remedies", "text",
-                     "Write “none” if the patient takes nothing."),
+            Question("medical_history", _("Medical history: illnesses, operations, hospital stays"), "text",
+                     _("Write “none” if there is nothing to note.")),
+            Question("current_medicines", _("All current medicines, supplements and herbal remedies"), "text",
+                     _("Write “none” if the patient takes nothing.")),
             Question(
                 "takes_blood_thinner",
-                "Does the patient take a blood thinner?",
-                help="For example aspirin, warfarin, apixaban, rivaroxaban, dabigatran, heparin, clopidogrel, "
-                "ticagrelor, prasugrel.",
+                _("Does the patient take a blood thinner?"),
+                help=_("For example aspirin, warfarin, apixaban, rivaroxaban, dabigatran, heparin, clopidogrel, "
+                     "ticagrelor, prasugrel."),
                 follow_ups=(
-                    Question("blood_thinner_name", "Which blood thinner, and what dose?", "text"),
-                    Question("blood_thinner_prescribed", "Was it prescribed by a doctor?"),
+                    Question("blood_thinner_name", _("Which blood thinner, and what dose?"), "text"),
+                    Question("blood_thinner_prescribed", _("Was it prescribed by a doctor?")),
                 ),
             ),
             Question(
                 "takes_nsaid",
-                "Does the patient take anti-inflammatory painkillers (NSAIDs)?",
-                help="For example ibuprofen, naproxen, diclofenac, ketoprofen, meloxicam, celecoxib.",
-                follow_ups=(Question("nsaid_name", "Which one, and how often?", "text"),),
+                _("Does the patient take anti-inflammatory painkillers (NSAIDs)?"),
+                help=_("For example ibuprofen, naproxen, diclofenac, ketoprofen, meloxicam, celecoxib."),
+                follow_ups=(Question("nsaid_name", _("Which one, and how often?"), "text"),),
             ),
-            Question("bleeding_disorder", "A bleeding or clotting disorder (e.g. haemophilia, von Willebrand)?"),
+            Question("bleeding_disorder", _("A bleeding or clotting disorder (e.g. haemophilia, von Willebrand)?")),
             Question(
                 "isotretinoin_taken",
-                "Has the patient taken isotretinoin (e.g. Roaccutane) for acne?",
-                follow_ups=(Question("isotretinoin_last_dose", "Date of the last dose", "date"),),
+                _("Has the patient taken isotretinoin (e.g. Roaccutane) for acne?"),
+                follow_ups=(Question("isotretinoin_last_dose", _("Date of the last dose"), "date"),),
             ),
         ),
     ),
     Section(
-        "Allergies",
+        _("Allergies"),
         (
-            Question("allergies", "Known allergies (medicines, foods, latex, other)", "text",
-                     "Write “none” if there are none."),
-            Question("allergy_to_components", "Allergy to any component of the planned products?",
-                     help="Vitamins, amino acids, minerals or other ingredients."),
-            Question("allergy_to_local_anaesthetic", "Allergy to local anaesthetics (e.g. lidocaine cream)?"),
+            Question("allergies", _("Known allergies (medicines, foods, latex, other)"), "text",
+                     _("Write “none” if there are none.")),
+            Question("allergy_to_components", _("Allergy to any component of the planned products?"),
+                     help=_("Vitamins, amino acids, minerals or other ingredients.")),
+            Question("allergy_to_local_anaesthetic", _("Allergy to local anaesthetics (e.g. lidocaine cream)?")),
             Question(
                 "previous_mesotherapy_reaction",
-                "A reaction to mesotherapy or injections before?",
-                follow_ups=(Question("allergy_details", "What happened?", "text"),),
+                _("A reaction to mesotherapy or injections before?"),
+                follow_ups=(Question("allergy_details", _("What happened?"), "text"),),
             ),
         ),
     ),
     Section(
-        "Pregnancy",
+        _("Pregnancy"),
         (
-            Question("pregnant", "Is the patient pregnant, or could she be?"),
-            Question("breastfeeding", "Is the patient breastfeeding?"),
+            Question("pregnant", _("Is the patient pregnant, or could she be?")),
+            Question("breastfeeding", _("Is the patient breastfeeding?")),
         ),
     ),
     Section(
-        "Skin at the treatment area",
+        _("Skin at the treatment area"),
         (
-            Question("area_infection", "An active infection at the area?"),
-            Question("area_open_lesion", "An open wound or lesion at the area?"),
-            Question("area_cold_sore", "A cold sore (herpes) at or near the area?"),
-            Question("area_eczema_psoriasis_flare", "An eczema or psoriasis flare at the area?"),
-            Question("area_sunburn", "Sunburn at the area?"),
+            Question("area_infection", _("An active infection at the area?")),
+            Question("area_open_lesion", _("An open wound or lesion at the area?")),
+            Question("area_cold_sore", _("A cold sore (herpes) at or near the area?")),
+            Question("area_eczema_psoriasis_flare", _("An eczema or psoriasis flare at the area?")),
+            Question("area_sunburn", _("Sunburn at the area?")),
         ),
     ),
     Section(
-        "Other conditions",
+        _("Other conditions"),
         (
-            Question("autoimmune_disease", "An autoimmune disease (e.g. lupus, rheumatoid arthritis)?"),
-            Question("insulin_dependent_diabetes", "Diabetes treated with insulin?"),
-            Question("active_cancer_or_treatment", "Active cancer, or cancer treatment now?"),
-            Question("immunosuppressed", "A weakened immune system or immunosuppressive medicines?"),
-            Question("keloid_tendency", "A tendency to keloid, raised or dark scars?"),
-            Question("serious_heart_disease", "Serious heart disease?"),
-            Question("arrhythmia", "An irregular heartbeat (arrhythmia)?"),
-            Question("stroke_or_clot_history", "A stroke, or blood clots (thrombosis, embolism), ever?"),
+            Question("autoimmune_disease", _("An autoimmune disease (e.g. lupus, rheumatoid arthritis)?")),
+            Question("insulin_dependent_diabetes", _("Diabetes treated with insulin?")),
+            Question("active_cancer_or_treatment", _("Active cancer, or cancer treatment now?")),
+            Question("immunosuppressed", _("A weakened immune system or immunosuppressive medicines?")),
+            Question("keloid_tendency", _("A tendency to keloid, raised or dark scars?")),
+            Question("serious_heart_disease", _("Serious heart disease?")),
+            Question("arrhythmia", _("An irregular heartbeat (arrhythmia)?")),
+            Question("stroke_or_clot_history", _("A stroke, or blood clots (thrombosis, embolism), ever?")),
             Question(
                 "facial_procedure_recent",
-                "Laser treatment, a chemical peel or facial surgery in the last 3 months?",
-                follow_ups=(Question("facial_procedure_last_date", "Date of the most recent one", "date"),),
+                _("Laser treatment, a chemical peel or facial surgery in the last 3 months?"),
+                follow_ups=(Question("facial_procedure_last_date", _("Date of the most recent one"), "date"),),
             ),
         ),
     ),

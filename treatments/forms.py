@@ -4,12 +4,13 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from meso_clinic.roles import NURSE, PHYSICIAN
 
 from .models import Batch, ConsentText, Course, Indication, Product, Session
-from .patch_tests import ReadResult
+from .patch_tests import ReadResult, format_day
 
 LOCAL_DATETIME = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
@@ -57,7 +58,7 @@ class PatchTestApplyForm(RefusalFormMixin, forms.Form):
         queryset=Product.objects.filter(active=True, patch_test_required=True),
         widget=forms.CheckboxSelectMultiple,
     )
-    site = forms.CharField(label=_("Site on the skin"), max_length=100, initial="Inner forearm")
+    site = forms.CharField(label=_("Site on the skin"), max_length=100, initial=_("Inner forearm"))
     applied_at = LocalDateTimeField(label=_("Applied at"), help_text=_("Clinic time. Normally now."))
 
     def __init__(self, *args, **kwargs) -> None:
@@ -102,7 +103,9 @@ class ConsentForm(RefusalFormMixin, forms.Form):
     def __init__(self, *args, patient, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["course"].queryset = Course.objects.filter(patient=patient, status=Course.Status.ACTIVE)
-        self.fields["course"].label_from_instance = lambda c: f"The whole course: {c.indication.name}"
+        self.fields["course"].label_from_instance = lambda c: gettext("The whole course: %(indication)s") % {
+            "indication": c.indication.name
+        }
         self.current_text = ConsentText.objects.order_by("-published_at").first()
         self.fields["text"].initial = self.current_text
 
@@ -114,12 +117,14 @@ class IndicationChoiceField(forms.ModelChoiceField):
 
 class CourseForm(RefusalFormMixin, forms.ModelForm):
     indication = IndicationChoiceField(
+        label=_("Indication"),
         queryset=Indication.objects.filter(area__active=True).select_related("area").order_by("area__name", "name")
     )
 
     class Meta:
         model = Course
         fields = ["indication", "planned_sessions", "interval_days"]
+        labels = {"planned_sessions": _("Planned sessions"), "interval_days": _("Interval days")}
         help_texts = {
             "planned_sessions": _("Leave empty for the area's typical course."),
             "interval_days": _("Leave empty for the area's typical interval."),
@@ -143,16 +148,19 @@ class CourseForm(RefusalFormMixin, forms.ModelForm):
 
 class SessionBookForm(RefusalFormMixin, forms.Form):
     indication = IndicationChoiceField(
-        queryset=Indication.objects.filter(area__active=True).select_related("area").order_by("area__name", "name")
+        label=_("Indication"),
+        queryset=Indication.objects.filter(area__active=True).select_related("area").order_by("area__name", "name"),
     )
-    course = forms.ModelChoiceField(queryset=Course.objects.none(), required=False, empty_label=_("No course"))
+    course = forms.ModelChoiceField(
+        label=_("Course"), queryset=Course.objects.none(), required=False, empty_label=_("No course")
+    )
     products = forms.ModelMultipleChoiceField(
-        queryset=Product.objects.filter(active=True), widget=forms.CheckboxSelectMultiple
+        label=_("Products"), queryset=Product.objects.filter(active=True), widget=forms.CheckboxSelectMultiple
     )
-    technique = forms.ChoiceField(choices=Session.Technique.choices, widget=forms.RadioSelect)
+    technique = forms.ChoiceField(label=_("Technique"), choices=Session.Technique.choices, widget=forms.RadioSelect)
     anaesthetic_cream = forms.BooleanField(label=_("Local anaesthetic cream"), required=False)
-    practitioner = StaffChoiceField(queryset=staff_with_role(NURSE, PHYSICIAN))
-    supervising_physician = StaffChoiceField(queryset=staff_with_role(PHYSICIAN))
+    practitioner = StaffChoiceField(label=_("Practitioner"), queryset=staff_with_role(NURSE, PHYSICIAN))
+    supervising_physician = StaffChoiceField(label=_("Supervising physician"), queryset=staff_with_role(PHYSICIAN))
     scheduled_at = LocalDateTimeField(label=_("Date and time"))
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=5, max_value=240, initial=45)
 
@@ -160,7 +168,9 @@ class SessionBookForm(RefusalFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         courses = Course.objects.filter(patient=patient, status=Course.Status.ACTIVE).select_related("indication")
         self.fields["course"].queryset = courses
-        self.fields["course"].label_from_instance = lambda c: f"{c.indication.name} ({c.planned_sessions} sessions)"
+        self.fields["course"].label_from_instance = lambda c: ngettext(
+            "%(indication)s (%(count)s session)", "%(indication)s (%(count)s sessions)", c.planned_sessions
+        ) % {"indication": c.indication.name, "count": c.planned_sessions}
         # Querysets are evaluated per form so that a new user shows up without a restart.
         self.fields["practitioner"].queryset = staff_with_role(NURSE, PHYSICIAN)
         self.fields["supervising_physician"].queryset = staff_with_role(PHYSICIAN)
@@ -168,8 +178,11 @@ class SessionBookForm(RefusalFormMixin, forms.Form):
 
 class BatchChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, batch) -> str:
-        expired = " (EXPIRED)" if batch.is_expired_on(timezone.localdate()) else ""
-        return f"Lot {batch.lot_number}, expires {batch.expiry_date:%d %b %Y}{expired}"
+        expired = " ({})".format(gettext("EXPIRED")) if batch.is_expired_on(timezone.localdate()) else ""
+        return gettext("Lot %(lot)s, expires %(day)s") % {
+            "lot": batch.lot_number,
+            "day": format_day(batch.expiry_date),
+        } + expired
 
 
 class SessionPerformForm(RefusalFormMixin, forms.Form):
@@ -226,7 +239,7 @@ class RecallForm(forms.Form):
 
 
 class DayForm(forms.Form):
-    day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=_("Day"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean_day(self) -> dt.date | None:
         day = self.cleaned_data.get("day")

@@ -3,13 +3,16 @@
 Pure code on purpose: no ORM, no settings, no clock. Callers pass each test as plain facts, the moment of the
 session and the clinic's time zone, so every clearance can be reproduced and tested without a database. All
 durations are absolute (hours of elapsed time), so a daylight-saving change never stretches or shortens a window;
-the time zone is only used to show times to staff.
+the time zone is only used to show times to staff. Sentences are worded in the active language (Django's gettext).
 """
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 
 class ReadResult(StrEnum):
@@ -29,20 +32,33 @@ class ReadResult(StrEnum):
 
     @property
     def label(self) -> str:
-        """Wording shown to staff; the value stays a stable code for storage."""
+        """Wording shown to staff (translated when shown); the value stays a stable code for storage."""
         return _LABELS[self]
 
 
 _LABELS = {
-    ReadResult.NO_REACTION: "No reaction",
-    ReadResult.REDNESS: "Redness",
-    ReadResult.SWELLING: "Swelling",
-    ReadResult.ITCHING_BURNING: "Itching or burning",
-    ReadResult.RASH_WHEAL: "Rash or wheal",
-    ReadResult.OTHER: "Other reaction",
+    ReadResult.NO_REACTION: gettext_lazy("No reaction"),
+    ReadResult.REDNESS: gettext_lazy("Redness"),
+    ReadResult.SWELLING: gettext_lazy("Swelling"),
+    ReadResult.ITCHING_BURNING: gettext_lazy("Itching or burning"),
+    ReadResult.RASH_WHEAL: gettext_lazy("Rash or wheal"),
+    ReadResult.OTHER: gettext_lazy("Other reaction"),
 }
-# English abbreviations instead of strftime("%b"), which follows the process locale.
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# Month abbreviations of the active language instead of strftime("%b"), which follows the process locale.
+_MONTHS = (
+    pgettext_lazy("abbrev. month", "Jan"),
+    pgettext_lazy("abbrev. month", "Feb"),
+    pgettext_lazy("abbrev. month", "Mar"),
+    pgettext_lazy("abbrev. month", "Apr"),
+    pgettext_lazy("abbrev. month", "May"),
+    pgettext_lazy("abbrev. month", "Jun"),
+    pgettext_lazy("abbrev. month", "Jul"),
+    pgettext_lazy("abbrev. month", "Aug"),
+    pgettext_lazy("abbrev. month", "Sep"),
+    pgettext_lazy("abbrev. month", "Oct"),
+    pgettext_lazy("abbrev. month", "Nov"),
+    pgettext_lazy("abbrev. month", "Dec"),
+)
 
 
 @dataclass(frozen=True)
@@ -116,12 +132,14 @@ def read_refusal(*, applied_at: datetime, read_at: datetime, rules: PatchTestRul
     _require_aware(read_at, "read_at")
     opens, closes = readable_from(applied_at, rules), read_deadline(applied_at, rules)
     if read_at < opens:
-        return (
-            f"Too early: this patch test can be read from {_fmt(opens, tz)} "
-            f"({rules.min_hours} hours after it was applied)."
-        )
+        return _("Too early: this patch test can be read from %(opens)s (%(hours)s hours after it was applied).") % {
+            "opens": _fmt(opens, tz),
+            "hours": rules.min_hours,
+        }
     if read_at > closes:
-        return f"Too late: the reading window closed on {_fmt(closes, tz)}; apply a new patch test."
+        return _("Too late: the reading window closed on %(closes)s; apply a new patch test.") % {
+            "closes": _fmt(closes, tz)
+        }
     return None
 
 
@@ -143,7 +161,7 @@ def clearance(
     names = product_names or {}
     result = {}
     for product_id in product_ids:
-        name = names.get(product_id, f"product {product_id}")
+        name = names[product_id] if product_id in names else _("product %(id)s") % {"id": product_id}
         own = [test for test in relevant if product_id in test.product_ids]
         result[product_id] = _product_clearance(product_id, name, own, session_at, rules, tz)
     return result
@@ -166,19 +184,23 @@ def _product_clearance(
     if reactions:
         test = max(reactions, key=_recency)
         label = test.result.label if test.result else ""
-        reason = (
-            f"{label} on the patch test for {name} applied {_fmt(test.applied_at, tz)}: "
-            f"a physician must record a decision before {name} can be used."
-        )
+        reason = _(
+            "%(result)s on the patch test for %(product)s applied %(applied)s: "
+            "a physician must record a decision before %(product)s can be used."
+        ) % {"result": label, "product": name, "applied": _fmt(test.applied_at, tz)}
         return blocked(ProductBlock.REACTION, reason, test)
     clearing = [test for test in tests if _clears(test, session_at, rules)]
     if clearing:
         test = max(clearing, key=_recency)
         until = test.applied_at + timedelta(days=rules.validity_days)
-        reason = f"Negative patch test for {name} applied {_fmt(test.applied_at, tz)}, valid until {_fmt(until, tz)}."
+        reason = _("Negative patch test for %(product)s applied %(applied)s, valid until %(until)s.") % {
+            "product": name,
+            "applied": _fmt(test.applied_at, tz),
+            "until": _fmt(until, tz),
+        }
         return ProductClearance(product_id, True, None, reason, test.test_id)
     if not tests:
-        return blocked(ProductBlock.NO_TEST, f"No patch test for {name}.", None)
+        return blocked(ProductBlock.NO_TEST, _("No patch test for %(product)s.") % {"product": name}, None)
     # The most recent test is the one staff act on: an older expired test matters less than a newer one pending.
     test = max(tests, key=_recency)
     block, reason = _shortfall(test, name, session_at, rules, tz)
@@ -203,28 +225,47 @@ def _shortfall(
     """Why a test that neither clears nor blocks with a reaction cannot be used, as a block and a sentence."""
     applied, opens = _fmt(test.applied_at, tz), readable_from(test.applied_at, rules)
     closes = read_deadline(test.applied_at, rules)
-    subject = f"The patch test for {name} applied {applied}"
-    window = f"{_fmt(opens, tz)} to {_fmt(closes, tz)}"
+    words = {
+        "product": name,
+        "applied": applied,
+        "opens": _fmt(opens, tz),
+        "closes": _fmt(closes, tz),
+        "read": _fmt(test.read_at, tz) if test.read_at else "",
+    }
     if session_at < opens:
-        return ProductBlock.TOO_RECENT, f"{subject} is too recent; it can be used from {_fmt(opens, tz)}."
+        reason = _("The patch test for %(product)s applied %(applied)s is too recent; it can be used from %(opens)s.")
+        return ProductBlock.TOO_RECENT, reason % words
     if test.result is not None and test.result.is_reaction:  # reaction cleared by a physician: no negative read
-        return ProductBlock.NO_TEST, f"{subject} showed a reaction; a negative patch test for {name} is still needed."
+        reason = _(
+            "The patch test for %(product)s applied %(applied)s showed a reaction; "
+            "a negative patch test for %(product)s is still needed."
+        )
+        return ProductBlock.NO_TEST, reason % words
     if test.read_at is None:
         if session_at <= closes:
-            return ProductBlock.NOT_READ, f"{subject} has not been read yet; read it by {_fmt(closes, tz)}."
-        return ProductBlock.NOT_READ, f"{subject} was not read in its window ({window}); apply a new patch test."
-    if not opens <= test.read_at <= closes:
-        reason = (
-            f"{subject} was read on {_fmt(test.read_at, tz)}, outside its window ({window}); apply a new patch test."
+            reason = _(
+                "The patch test for %(product)s applied %(applied)s has not been read yet; read it by %(closes)s."
+            )
+            return ProductBlock.NOT_READ, reason % words
+        reason = _(
+            "The patch test for %(product)s applied %(applied)s was not read in its window "
+            "(%(opens)s to %(closes)s); apply a new patch test."
         )
-        return ProductBlock.NOT_READ, reason
+        return ProductBlock.NOT_READ, reason % words
+    if not opens <= test.read_at <= closes:
+        reason = _(
+            "The patch test for %(product)s applied %(applied)s was read on %(read)s, outside its window "
+            "(%(opens)s to %(closes)s); apply a new patch test."
+        )
+        return ProductBlock.NOT_READ, reason % words
     if test.read_at > session_at:
-        return ProductBlock.NOT_READ, f"{subject} was not read yet at the session (read on {_fmt(test.read_at, tz)})."
-    until = _fmt(test.applied_at + timedelta(days=rules.validity_days), tz)
-    return (
-        ProductBlock.EXPIRED,
-        f"The negative patch test for {name} applied {applied} expired on {until}; apply a new one.",
-    )
+        reason = _(
+            "The patch test for %(product)s applied %(applied)s was not read yet at the session (read on %(read)s)."
+        )
+        return ProductBlock.NOT_READ, reason % words
+    words["until"] = _fmt(test.applied_at + timedelta(days=rules.validity_days), tz)
+    reason = _("The negative patch test for %(product)s applied %(applied)s expired on %(until)s; apply a new one.")
+    return ProductBlock.EXPIRED, reason % words
 
 
 def _recency(test: PatchTestFacts) -> tuple[datetime, int]:
@@ -238,7 +279,12 @@ def _require_aware(at: datetime, name: str) -> None:
         raise ValueError(f"`{name}` must be timezone-aware")
 
 
+def format_day(day: date) -> str:
+    """A date as "%d %b %Y" ("24 Nov 2026"), with the month of the active language whatever the process locale."""
+    return f"{day.day:02d} {_MONTHS[day.month - 1]} {day.year}"
+
+
 def _fmt(at: datetime, tz: tzinfo) -> str:
-    """Clinic-local time as "%d %b %Y %H:%M" ("24 Nov 2026 09:30"), with English month names whatever the locale."""
+    """Clinic-local time as "%d %b %Y %H:%M" ("24 Nov 2026 09:30"), with the month of the active language."""
     local = at.astimezone(tz)
-    return f"{local.day:02d} {_MONTHS[local.month - 1]} {local.year} {local:%H:%M}"
+    return f"{format_day(local.date())} {local:%H:%M}"

@@ -4,16 +4,18 @@ Invariants 1-3 of DESIGN.md in one place: adult on the session day, an approved 
 that day (which is also what makes blood-thinner and NSAID use safe: a physician decided), and a
 negative patch test for every product. Consent and the practitioner's confirmation that health and
 medicines have not changed are checked here too, so that the booking page, the day view and the
-gate all give the same answer with the same words.
+gate all give the same answer with the same words (in the active language).
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
+from django.utils.translation import gettext as _
+
 from patients.eligibility import age_on
 
-from .patch_tests import ProductClearance
+from .patch_tests import ProductClearance, format_day
 
 
 @dataclass(frozen=True)
@@ -73,9 +75,12 @@ def readiness(
 
     age = age_on(date_of_birth, day)
     if age < min_age_years:
-        missing.append(
-            Missing("under_age", f"The patient is {age} on {day:%d %b %Y}: no one under {min_age_years} is treated.")
-        )
+        message = _("The patient is %(age)s on %(day)s: no one under %(min_age)s is treated.") % {
+            "age": age,
+            "day": format_day(day),
+            "min_age": min_age_years,
+        }
+        missing.append(Missing("under_age", message))
 
     approval, problem = _approval(screenings, session_at=session_at, day=day, tz=tz)
     if problem:
@@ -86,13 +91,15 @@ def readiness(
             missing.append(Missing("patch_test", clearance.reason, "products"))
 
     if not has_consent:
-        missing.append(Missing("consent", "No informed consent recorded for this course or session."))
+        missing.append(Missing("consent", _("No informed consent recorded for this course or session.")))
     if health_unchanged is False:
         missing.append(
             Missing(
                 "health_unchanged",
-                "Confirm with the patient that health and medicines have not changed since the screening "
-                "(if they have, take a new screening).",
+                _(
+                    "Confirm with the patient that health and medicines have not changed since the screening "
+                    "(if they have, take a new screening)."
+                ),
                 "health_unchanged",
             )
         )
@@ -107,22 +114,23 @@ def _approval(
     after the session's time did not exist then."""
     taken = [s for s in screenings if s.taken_at <= session_at]
     if not taken:
-        return None, Missing("no_approval", "No eligibility screening approved by a physician for that day.")
+        return None, Missing("no_approval", _("No eligibility screening approved by a physician for that day."))
     latest = max(taken, key=lambda s: (s.taken_at, s.screening_id))
     decided = latest.decided_at is not None and latest.decided_at <= session_at
-    taken_on = f"{latest.taken_at.astimezone(tz):%d %b %Y}"
+    taken_on = {"day": format_day(latest.taken_at.astimezone(tz).date())}
     if not decided or not latest.decision:
-        return None, Missing(
-            "screening_undecided", f"The latest screening ({taken_on}) is waiting for a physician's decision."
-        )
+        message = _("The latest screening (%(day)s) is waiting for a physician's decision.") % taken_on
+        return None, Missing("screening_undecided", message)
     if latest.decision == "declined":
-        return None, Missing("screening_declined", f"The latest screening ({taken_on}) was declined by a physician.")
+        message = _("The latest screening (%(day)s) was declined by a physician.") % taken_on
+        return None, Missing("screening_declined", message)
     if latest.decision == "deferred":
-        return None, Missing("screening_deferred", f"The latest screening ({taken_on}) was deferred by a physician.")
+        message = _("The latest screening (%(day)s) was deferred by a physician.") % taken_on
+        return None, Missing("screening_deferred", message)
     assert latest.valid_until is not None and latest.decided_at is not None  # an approval always has both
     if day > latest.valid_until:
-        return None, Missing(
-            "approval_expired",
-            f"The physician's approval expired on {latest.valid_until:%d %b %Y}: a new screening is needed.",
-        )
+        message = _("The physician's approval expired on %(day)s: a new screening is needed.") % {
+            "day": format_day(latest.valid_until)
+        }
+        return None, Missing("approval_expired", message)
     return Approval(latest.screening_id, latest.decided_at.astimezone(tz).date(), latest.valid_until), None
