@@ -104,3 +104,13 @@ class AccessLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"Access by user {self.user_id} to patient {self.patient_id} on {self.day}"
+
+
+class StaffPreference(models.Model):
+    """What a staff member chose for themselves: the language of the staff pages."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference")
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.language})"
