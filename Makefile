@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint setup browser clean
+.PHONY: run test lint setup browser gettext clean
 
 setup: $(STAMP)
 
@@ -34,7 +34,13 @@ browser:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
-test: $(STAMP) browser
+# tests/test_translations.py runs makemessages, which needs GNU gettext (Debian's package; root, as above).
+gettext:
+	@command -v xgettext >/dev/null 2>&1 || { \
+	  echo "Installing Debian's gettext for the translation tests"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q gettext; }
+
+test: $(STAMP) browser gettext
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

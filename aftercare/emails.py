@@ -1,7 +1,11 @@
 """Rendering a reminder as an email: subject, plain text and HTML from templates, in the patient's language."""
 
+import contextlib
+import smtplib
+import time
+
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -54,3 +58,78 @@ def render_reminder(reminder: Reminder) -> EmailMultiAlternatives:
     )
     email.attach_alternative(html, "text/html")
     return email
+
+
+# --- Sending: one SMTP connection per worker process, kept open across sends (issue 7) ------------
+
+
+class ReusedConnection:
+    """The mail connection of this process, opened at the first send and kept open for the next ones.
+
+    A send used to open a connection, say EHLO (and STARTTLS and AUTH in production), send one message
+    and QUIT: most of the time of a send at volume. Kept open, the next send goes straight to MAIL FROM.
+    Prefork worker processes each get their own (it is opened after the fork, on first use).
+
+    - A connection idle for more than REUSE_IDLE_SECONDS is closed first (servers drop idle clients).
+    - A connection found dropped by the server when reused (it disconnected, reset) is reopened and the
+      message sent on the new one, once: nothing was accepted on the dropped one.
+    - After any other error the connection is closed (its state is unknown) and the error goes to the
+      caller, which records a retry or a failure as before; the next send opens a new connection.
+    - A change of the mail settings (tests switch servers) opens a new connection.
+    """
+
+    REUSE_IDLE_SECONDS = 60.0
+    DROPPED = (smtplib.SMTPServerDisconnected, ConnectionResetError, BrokenPipeError)
+
+    def __init__(self) -> None:
+        self.backend = None
+        self.key: tuple | None = None
+        self.used_at = 0.0
+        self.opened = 0  # connections opened by this process (for tests and the benchmark)
+
+    @staticmethod
+    def _settings_key() -> tuple:
+        return tuple(
+            getattr(settings, name, None)
+            for name in ("EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_USE_TLS",
+                         "EMAIL_USE_SSL", "EMAIL_TIMEOUT")
+        )
+
+    def _open(self, key: tuple) -> None:
+        self.backend = get_connection(timeout=settings.EMAIL_TIMEOUT)
+        self.key = key
+        self.backend.open()
+        self.opened += 1
+
+    def close(self) -> None:
+        backend, self.backend, self.key = self.backend, None, None
+        if backend is not None:
+            with contextlib.suppress(Exception):  # closing a broken connection may fail again: it is gone anyway
+                backend.close()
+
+    def send(self, email: EmailMultiAlternatives) -> None:
+        key = self._settings_key()
+        if self.backend is not None and (key != self.key or time.monotonic() - self.used_at > self.REUSE_IDLE_SECONDS):
+            self.close()
+        reused = self.backend is not None
+        if not reused:
+            self._open(key)
+        try:
+            self.backend.send_messages([email])
+        except self.DROPPED:
+            self.close()
+            if not reused:
+                raise
+            self._open(key)  # the server dropped the idle connection: once more, on a new one
+            try:
+                self.backend.send_messages([email])
+            except Exception:
+                self.close()
+                raise
+        except Exception:
+            self.close()
+            raise
+        self.used_at = time.monotonic()
+
+
+connection = ReusedConnection()

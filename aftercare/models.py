@@ -108,6 +108,8 @@ class Reminder(models.Model):
             models.Index(fields=["due_at"], condition=Q(status="pending"), name="reminder_pending_due"),
             models.Index(fields=["lease_expires_at"], condition=Q(status="sending"), name="reminder_sending_lease"),
             models.Index(fields=["status", "-updated_at"], name="reminder_status_recent"),
+            # The delivery page: recently sent, and sent in the last 24 h (2 million sent rows at chain scale).
+            models.Index(fields=["-sent_at"], condition=Q(status="sent"), name="reminder_sent_recent"),
         ]
 
     def __str__(self) -> str:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy
+
 
 class ReminderKind(StrEnum):
     """What a reminder is for; the value is a stable code for storage (a session has at most one of each)."""
@@ -25,18 +27,18 @@ class ReminderKind(StrEnum):
 
     @property
     def label(self) -> str:
-        """Wording shown to staff; the value stays a stable code for storage."""
+        """Wording shown to staff (translated when shown); the value stays a stable code for storage."""
         return _LABELS[self]
 
 
 _LABELS = {
-    ReminderKind.AFTERCARE_SHEET: "Aftercare sheet",
-    ReminderKind.WASH_MAKEUP_OK: "Washing and make-up allowed again",
-    ReminderKind.CHECK_IN_DAY1: "Day 1 check-in",
-    ReminderKind.REST_OVER: "Two-day rest over",
-    ReminderKind.CHECK_IN_DAY3: "Day 3 check-in",
-    ReminderKind.RECOVERY_REVIEW: "Recovery review",
-    ReminderKind.PRE_SESSION: "Pre-session instructions",
+    ReminderKind.AFTERCARE_SHEET: gettext_lazy("Aftercare sheet"),
+    ReminderKind.WASH_MAKEUP_OK: gettext_lazy("Washing and make-up allowed again"),
+    ReminderKind.CHECK_IN_DAY1: gettext_lazy("Day 1 check-in"),
+    ReminderKind.REST_OVER: gettext_lazy("Two-day rest over"),
+    ReminderKind.CHECK_IN_DAY3: gettext_lazy("Day 3 check-in"),
+    ReminderKind.RECOVERY_REVIEW: gettext_lazy("Recovery review"),
+    ReminderKind.PRE_SESSION: gettext_lazy("Pre-session instructions"),
 }
 
 

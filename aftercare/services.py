@@ -15,11 +15,12 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop  # stored texts stay English; pages translate them
 
+from . import emails
 from .emails import message_id, render_reminder
 from .models import AftercarePlan, Reminder, SideEffectReport
 from .schedule import Offset, ReminderKind, TimelineStep, aftercare_timeline, pre_session_reminder
@@ -54,7 +55,7 @@ def plan_steps(plan: AftercarePlan | None) -> list[TimelineStep]:
 def reminders_for_performed_session(session) -> list[Reminder]:
     """The after-session timeline of the area's plan; the pre-session reminder is no longer needed."""
     Reminder.objects.filter(session=session, kind=ReminderKind.PRE_SESSION, status=Reminder.Status.PENDING).update(
-        status=Reminder.Status.CANCELLED, last_error="The session took place."
+        status=Reminder.Status.CANCELLED, last_error=gettext_noop("The session took place.")
     )
     if not _emailable(session.patient):
         return []
@@ -96,7 +97,8 @@ def plan_reschedule_pending(plan: AftercarePlan) -> int:
     for reminder in pending:
         step = steps.get(ReminderKind(reminder.kind))
         if step is None:
-            reminder.status, reminder.last_error = Reminder.Status.CANCELLED, "Removed from the aftercare plan."
+            reminder.status = Reminder.Status.CANCELLED
+            reminder.last_error = gettext_noop("Removed from the aftercare plan.")
         else:
             due = aftercare_timeline(performed_at=reminder.session.performed_at, tz=clinic_zone(), steps=[step])
             reminder.due_at = due[0].due_at
@@ -180,7 +182,7 @@ def reminder_send(*, reminder_id: int, token: str, now: dt.datetime | None = Non
     wanted_status = "booked" if reminder.kind == ReminderKind.PRE_SESSION else "performed"
     reason = ""
     if not _emailable(session.patient):
-        reason = "The patient has not consented to emails (or has no address)."
+        reason = gettext_noop("The patient has not consented to emails (or has no address).")
     elif session.status != wanted_status:
         reason = f"The session is {session.get_status_display().lower()}."
     if reason:
@@ -188,8 +190,7 @@ def reminder_send(*, reminder_id: int, token: str, now: dt.datetime | None = Non
         return "cancelled"
     try:
         email = render_reminder(reminder)
-        with get_connection(timeout=settings.EMAIL_TIMEOUT) as connection:
-            connection.send_messages([email])
+        emails.connection.send(email)  # this process's connection, kept open across sends
     except (smtplib.SMTPException, OSError) as error:  # socket timeouts are OSErrors
         return _record_failure(reminder, error, now=now)
     # Mark sent even if the lease ran out meanwhile, so that no later dispatch sends it again.
@@ -237,7 +238,7 @@ def patient_unsubscribe(*, patient_id: int) -> int:
     with transaction.atomic():
         Patient.objects.filter(pk=patient_id).update(email_consent=False)
         return Reminder.objects.filter(session__patient_id=patient_id, status=Reminder.Status.PENDING).update(
-            status=Reminder.Status.CANCELLED, last_error="The patient unsubscribed."
+            status=Reminder.Status.CANCELLED, last_error=gettext_noop("The patient unsubscribed.")
         )
 
 

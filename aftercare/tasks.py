@@ -3,11 +3,14 @@
 import logging
 
 from celery import shared_task
+from celery.signals import worker_process_shutdown
 from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
 
-from . import services
+from meso_clinic.celery import reminder_queue
+
+from . import emails, services
 from .links import absolute
 from .models import SideEffectReport
 
@@ -18,14 +21,23 @@ log = logging.getLogger(__name__)
 def dispatch_due_reminders() -> int:
     """Run by beat every REMINDER_DISPATCH_SECONDS (one beat process only)."""
     # A send still in the broker when its lease runs out is dropped there: the row is claimed afresh.
+    # Sends go to a queue of their own (meso_clinic.celery.reminder_queue): the next dispatch, on the
+    # default queue, does not wait behind them.
+    queue = reminder_queue()
     return services.reminders_dispatch(
-        enqueue=lambda pk, token, lease: send_reminder.apply_async((pk, token), expires=lease)
+        enqueue=lambda pk, token, lease: send_reminder.apply_async((pk, token), expires=lease, queue=queue)
     )
 
 
 @shared_task(ignore_result=True, acks_late=True)
 def send_reminder(reminder_id: int, token: str) -> str:
     return services.reminder_send(reminder_id=reminder_id, token=token)
+
+
+@worker_process_shutdown.connect
+def _close_mail_connection(**kwargs) -> None:
+    """The SMTP connection a worker process kept open across sends (aftercare.emails) says QUIT."""
+    emails.connection.close()
 
 
 @shared_task(ignore_result=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

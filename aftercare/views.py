@@ -3,20 +3,20 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
-from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 
 from meso_clinic.access import ClinicPermissionRequiredMixin
 from patients.models import Patient
 from treatments.models import Session
 
-from . import services
+from . import selectors, services
 from .forms import CloseReportForm, SideEffectReportForm
 from .links import read_report_token, read_unsubscribe_token
 from .models import AftercarePlan, Reminder, ReminderMessage, SideEffectReport
@@ -117,38 +117,25 @@ class UnsubscribeView(View):
         return self._page(request, token, act=True)
 
 
-class DeliveryDashboardView(ClinicPermissionRequiredMixin, ListView):
-    """Due, sent and failed reminders; failed ones can be sent again."""
+class DeliveryDashboardView(ClinicPermissionRequiredMixin, TemplateView):
+    """Due, sent and failed reminders; failed ones can be sent again. A fixed number of queries, each
+    bounded by an index, however many reminders there are (aftercare/selectors.py)."""
 
     permission_required = "aftercare.view_reminder"
     template_name = "aftercare/delivery.html"
-    context_object_name = "failed"
-
-    def get_queryset(self):
-        return (
-            Reminder.objects.filter(status=Reminder.Status.FAILED)
-            .select_related("session__patient")
-            .order_by("-updated_at")[:100]
-        )
 
     def get_context_data(self, **kwargs):
-        now = timezone.now()
-        counts = dict(
-            Reminder.objects.filter(status__in=["pending", "sending", "failed"])
-            .values_list("status")
-            .annotate(n=Count("id"))
-            .values_list("status", "n")
-        )
-        since = now - timezone.timedelta(days=1)
+        before = self.request.GET.get("before", "")
+        before = int(before) if before.isascii() and before.isdigit() and len(before) < 19 else None
+        failed = selectors.failed_reminders(before=before)
+        more = len(failed) > selectors.DELIVERY_FAILED_PAGE
+        failed = failed[: selectors.DELIVERY_FAILED_PAGE]
         return super().get_context_data(
-            due_now=Reminder.objects.filter(status=Reminder.Status.PENDING, due_at__lte=now).count(),
-            pending=Reminder.objects.filter(status=Reminder.Status.PENDING, due_at__gt=now).count(),
-            sending=counts.get("sending", 0),
-            failed_count=counts.get("failed", 0),
-            sent_last_day=Reminder.objects.filter(status=Reminder.Status.SENT, sent_at__gte=since).count(),
-            recent=Reminder.objects.filter(status=Reminder.Status.SENT)
-            .select_related("session__patient")
-            .order_by("-sent_at")[:20],
+            **selectors.delivery_counts(now=timezone.now()),
+            failed=failed,
+            failed_before=before,
+            failed_next=failed[-1].pk if more else None,
+            recent=selectors.recently_sent(),
             **kwargs,
         )
 
@@ -161,9 +148,9 @@ class ReminderRetryView(ClinicPermissionRequiredMixin, DetailView):
     def post(self, request, *args, **kwargs):
         reminder = self.get_object()
         if services.reminder_retry(reminder=reminder, by=request.user):
-            messages.success(request, "The reminder will be sent again within a minute.")
+            messages.success(request, _("The reminder will be sent again within a minute."))
         else:
-            messages.error(request, "Only a failed reminder can be sent again.")
+            messages.error(request, _("Only a failed reminder can be sent again."))
         return redirect("aftercare:delivery")
 
 
@@ -187,17 +174,12 @@ class AftercareSheetView(ClinicPermissionRequiredMixin, DetailView):
         plan = AftercarePlan.objects.filter(area_id=self.object.area_id).first()
         return super().get_context_data(
             language=language,
-            language_name=str(self.object.patient.get_preferred_language_display()),  # for staff, in English
+            language_name=self.object.patient.get_preferred_language_display(),  # in the staff member's language
             title=words.subject if words else "",
             paragraphs=[p.strip() for p in words.body.split("\n\n") if p.strip()] if words else [],
             instructions=plan.instructions(language) if plan else [],
             **kwargs,
         )
-
-    def render_to_response(self, context, **response_kwargs):
-        # Rendered now, inside the patient's language (a TemplateResponse would render after it).
-        with translation.override(context["language"]):
-            return render(self.request, self.template_name, context)
 
 
 class ReportListView(ClinicPermissionRequiredMixin, ListView):
@@ -239,9 +221,9 @@ class ReportDetailView(ClinicPermissionRequiredMixin, DetailView):
         form = CloseReportForm(request.POST)
         if form.is_valid():
             if services.report_close(report=report, by=request.user, note=form.cleaned_data["closing_note"]):
-                messages.success(request, "Report closed.")
+                messages.success(request, _("Report closed."))
             else:
-                messages.error(request, "This report was already closed.")
+                messages.error(request, _("This report was already closed."))
             return redirect("aftercare:reports")
         return self.render_to_response(self.get_context_data(form=form))
 

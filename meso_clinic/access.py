@@ -30,6 +30,7 @@ PAGE_ACCESS: dict[str, str | tuple[str, ...]] = {
     "logout": SIGNED_IN,
     "password_change": SIGNED_IN,
     "password_change_done": SIGNED_IN,
+    "language": SIGNED_IN,
     "home": ANY_ROLE,
     # Two-factor sign-in: the code and set-up pages come between password and a full sign-in.
     "two_factor": SIGNED_IN,

@@ -7,6 +7,7 @@ class MesoClinicConfig(AppConfig):
     verbose_name = "MesoClinic"
 
     def ready(self) -> None:
+        from . import permissions  # noqa: F401 - its signals keep the cached permissions and roles fresh
         from .roles import sync_role_groups
 
         # Roles are part of the schema of the clinic: every migrate brings the groups and their

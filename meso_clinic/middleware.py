@@ -24,6 +24,8 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 # Session keys (seconds since the epoch, as floats: the session is JSON).
 SIGNED_IN_AT = "_clinic_signed_in_at"
 LAST_ACTIVITY = "_clinic_last_activity"
+# How stale the last-activity stamp may get before a request writes it again (issue 7).
+ACTIVITY_WRITE_SECONDS = 60
 
 
 def _static_prefix() -> str:
@@ -63,7 +65,7 @@ class IdleLogoffMiddleware:
 
     Must come after SessionMiddleware, AuthenticationMiddleware and MessageMiddleware (the message
     for the login page). Requests for static files do not count as activity. Django's own session
-    expiry slides with every save (and this middleware saves on every request), so the absolute
+    expiry slides with every save (and this middleware saves at least once a minute), so the absolute
     limit is enforced here, from the sign-in time kept in the session.
     """
 
@@ -92,7 +94,11 @@ class IdleLogoffMiddleware:
                 request,
                 _("You were signed out after %(hours)d hours signed in. Please sign in again.") % {"hours": hours},
             )
-        session[LAST_ACTIVITY] = now
+        # Written at most once a minute: a write is an UPDATE and a COMMIT of the session row (and a new
+        # cookie), which every page paid when it was written on each request. The idle limit then counts
+        # from a stamp up to a minute old: a user may be signed out up to a minute early, never late.
+        if now - last_activity >= ACTIVITY_WRITE_SECONDS or LAST_ACTIVITY not in session:
+            session[LAST_ACTIVITY] = now
         return self.get_response(request)
 
     @staticmethod

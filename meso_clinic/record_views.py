@@ -15,6 +15,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from patients.models import Patient
@@ -73,9 +75,9 @@ class HistoryView(ClinicPermissionRequiredMixin, TemplateView):
         patient = _patient_of(record) if record is not None else None
         kind = str(self.model._meta.verbose_name)
         if isinstance(record, Patient):
-            heading, subtitle = f"{record.full_name}'s details", ""
+            heading, subtitle = _("%(name)s's details") % {"name": record.full_name}, ""
         else:
-            heading = f"{kind} of {patient.full_name}" if patient else kind
+            heading = _("%(kind)s of %(name)s") % {"kind": kind, "name": patient.full_name} if patient else kind
             subtitle = str(record) if record is not None else ""
         return super().get_context_data(
             record=record,
@@ -95,15 +97,19 @@ class AccessLogFilter(forms.Form):
     user = forms.ModelChoiceField(
         queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
         required=False,
-        label="Staff member",
-        empty_label="Anyone",
+        label=gettext_lazy("Staff member"),
+        empty_label=gettext_lazy("Anyone"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     since = forms.DateField(
-        required=False, label="From", widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
+        required=False,
+        label=gettext_lazy("From"),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
     )
     until = forms.DateField(
-        required=False, label="To", widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
+        required=False,
+        label=gettext_lazy("To"),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
     )
 
     def __init__(self, *args, **kwargs):

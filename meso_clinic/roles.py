@@ -9,11 +9,13 @@ from collections.abc import Iterable
 
 from django.apps import apps as django_apps
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
+from django.utils.translation import gettext_noop
 
-RECEPTION = "Reception"
-NURSE = "Nurse"
-PHYSICIAN = "Physician"
-MANAGER = "Clinic manager"
+# Group names stay English; pages translate them when they show them (e.g. the dashboard).
+RECEPTION = gettext_noop("Reception")
+NURSE = gettext_noop("Nurse")
+PHYSICIAN = gettext_noop("Physician")
+MANAGER = gettext_noop("Clinic manager")
 
 CATALOGUE_READ = {
     "treatments.view_treatmentarea",
@@ -130,8 +132,13 @@ def has_clinic_role(user: AbstractBaseUser | AnonymousUser) -> bool:
     """A signed-in member of at least one clinic role (or a superuser)."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.is_superuser or user.groups.filter(name__in=ROLES).exists()
+    from .permissions import clinic_access
+
+    # From the cached access of meso_clinic/permissions.py: no query per call (every page asks).
+    return user.is_superuser or bool(clinic_access(user).roles)
 
 
 def role_names(user: AbstractBaseUser) -> list[str]:
-    return sorted(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
+    from .permissions import clinic_access
+
+    return list(clinic_access(user).roles)

@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "meso_clinic.middleware.IdleLogoffMiddleware",
     # A user who still owes a two-factor code reaches only the code page and sign-out.
     "meso_clinic.twofactor.TwoFactorMiddleware",
+    # The language the signed-in staff member chose (meso_clinic/preferences.py) over the browser's.
+    "meso_clinic.preferences.StaffLanguageMiddleware",
     # Then the page x permission table of meso_clinic/access.py, before any view runs.
     "meso_clinic.access.PageAccessMiddleware",
     # After auth: who changes a clinical record in this request, for its history (meso_clinic/history.py).
@@ -83,6 +85,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",  # LANGUAGE_CODE for <html lang>
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "meso_clinic.context_processors.clinic",
@@ -171,10 +174,14 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)  # one working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Sessions are rows in the database, read through the cache (Redis in production, shared by every web
+# node): a request reads its session without a query; a write goes to both (issue 7, docs/deploy.md).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Two-factor sign-in and lockout (issue 6; meso_clinic/twofactor.py, meso_clinic/lockout.py) ----------
 # Axes first: it refuses a locked-out sign-in before any password is checked.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Then Django's ModelBackend, whose permissions and roles come from the cache (meso_clinic/permissions.py).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "meso_clinic.permissions.ClinicModelBackend"]
 # Physicians, the clinic manager and admin-site users must use an authenticator app (TOTP).
 TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
 OTP_TOTP_ISSUER = CLINIC_NAME  # the name shown in the authenticator app

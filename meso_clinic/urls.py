@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import lockout, twofactor, views
+from . import lockout, preferences, twofactor, views
 
 # The admin site answers only staff whose session passed two-factor sign-in (django-otp's OTPAdminSite).
 admin.site.__class__ = twofactor.ClinicAdminSite
@@ -18,6 +18,7 @@ urlpatterns = [
     path(
         "accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"
     ),
+    path("accounts/language/", preferences.LanguageView.as_view(), name="language"),
     # Two-factor sign-in: the code, setting up an authenticator, one's own switch, the manager's reset.
     path("accounts/two-factor/", twofactor.SettingsView.as_view(), name="two_factor"),
     path("accounts/two-factor/verify/", twofactor.VerifyView.as_view(), name="two_factor_verify"),

@@ -60,6 +60,8 @@ class Patient(models.Model):
             models.Index(fields=["date_of_birth"], name="patient_dob"),
             # The registry's order: lets a list page or a common-name search stop after one page.
             models.Index(fields=["family_name", "given_name", "id"], name="patient_list_order"),
+            # The dashboard's "registered this week" (a range on created_at).
+            models.Index(fields=["created_at"], name="patient_created"),
         ]
         constraints = [
             # An aftercare email needs an address to go to.

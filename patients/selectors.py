@@ -2,10 +2,16 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
-from django.db.models import Q, QuerySet
+from django.conf import settings
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Concat
+from django.utils import translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
+from . import eligibility, services
 from .models import Decision, EligibilityScreening, Patient, digits_of
 
 DATE_FORMATS = ("%d.%m.%Y", "%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y")
@@ -40,6 +46,80 @@ def patient_search(*, query: str) -> QuerySet[Patient]:
     return patients
 
 
+SEARCH_MAX_MATCHES = 1000  # a search matching more asks for another word
+REGISTRY_PAGE = 50
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """What a search shows: at most `REGISTRY_PAGE` patients in the registry's order, and how many
+    matched (up to SEARCH_MAX_MATCHES + 1: `too_many` then says there are more)."""
+
+    patients: list[Patient]
+    matches: int
+
+    @property
+    def too_many(self) -> bool:
+        return self.matches > SEARCH_MAX_MATCHES
+
+
+def patient_search_page(*, query: str, size: int = REGISTRY_PAGE) -> SearchPage:
+    """Matching ids first, unordered, so that the trigram indexes find them (a bitmap of each word's
+    matches); then those patients in the registry's order. Ordering the search itself made PostgreSQL
+    walk the registry's name index and filter out most of the 100,000 patients (docs/benchmarks.md).
+    Two queries; no COUNT over the registry."""
+    ids = list(patient_search(query=query).order_by().values_list("pk", flat=True)[: SEARCH_MAX_MATCHES + 1])
+    if not ids:
+        return SearchPage([], 0)
+    # Sorting by `family_name || ''` is the same order, but no index has it: PostgreSQL then fetches the
+    # matches by id and sorts them (~10 ms for 700), instead of walking the name index through the whole
+    # registry to find 50 of them (75 ms).
+    order = [Concat("family_name", Value("")), "given_name", "id"]
+    return SearchPage(list(Patient.objects.filter(pk__in=ids).order_by(*order)[:size]), len(ids))
+
+
+@dataclass(frozen=True)
+class RegistryPage:
+    """A page of the registry in name order, reached by keyset: `?after=<id>` continues after that
+    patient, `?before=<id>` goes back. Ids only in the URL (no names); every page costs the same."""
+
+    patients: list[Patient]
+    previous: int | None  # the id for a ?before= link, None on the first page
+    next: int | None  # the id for an ?after= link, None on the last page
+
+
+def _after(anchor: Patient, *, reverse: bool) -> Q:
+    """Patients after `anchor` in (family_name, given_name, id) order, or before it if `reverse`."""
+    gt = "lt" if reverse else "gt"
+    later = (
+        Q(**{f"family_name__{gt}": anchor.family_name})
+        | Q(family_name=anchor.family_name, **{f"given_name__{gt}": anchor.given_name})
+        | Q(family_name=anchor.family_name, given_name=anchor.given_name, **{f"pk__{gt}": anchor.pk})
+    )
+    # The redundant bound lets the planner start the name index at the anchor instead of at "A".
+    return Q(**{f"family_name__{gt}e": anchor.family_name}) & later
+
+
+def registry_page(*, after: int | None = None, before: int | None = None, size: int = REGISTRY_PAGE) -> RegistryPage:
+    order = ["family_name", "given_name", "id"]
+    anchor_id = before if before is not None else after
+    anchor = Patient.objects.filter(pk=anchor_id).only(*order).first() if anchor_id is not None else None
+    patients = Patient.objects.all()
+    if anchor is not None and before is not None:
+        rows = list(patients.filter(_after(anchor, reverse=True)).order_by(*[f"-{f}" for f in order])[: size + 1])
+        more_before = len(rows) > size
+        rows = rows[:size][::-1]
+        return RegistryPage(rows, rows[0].pk if rows and more_before else None, rows[-1].pk if rows else None)
+    if anchor is not None:
+        patients = patients.filter(_after(anchor, reverse=False))
+    rows = list(patients.order_by(*order)[: size + 1])
+    more_after = len(rows) > size
+    rows = rows[:size]
+    return RegistryPage(
+        rows, rows[0].pk if rows and anchor is not None else None, rows[-1].pk if rows and more_after else None
+    )
+
+
 def possible_duplicates(
     *, given_name: str, family_name: str, date_of_birth: dt.date | None, email: str, phone: str
 ) -> QuerySet[Patient]:
@@ -71,32 +151,68 @@ class EligibilityStatus:
 def eligibility_status(*, screening: EligibilityScreening | None, on: dt.date) -> EligibilityStatus:
     """The status of a patient from their latest screening, on the clinic-local day `on`."""
     if screening is None:
-        return EligibilityStatus("not_screened", "Not screened yet", "secondary", "Take the intake questionnaire.")
+        return EligibilityStatus(
+            "not_screened", _("Not screened yet"), "secondary", _("Take the intake questionnaire.")
+        )
     s = screening
     if s.decision == Decision.APPROVED:
         until = date_format(s.valid_until, "j F Y")
         if s.is_valid_approval_on(on):
-            return EligibilityStatus("approved", f"Approved until {until}", "success", s.decision_reason, s)
-        return EligibilityStatus("expired", f"Approval expired on {until}", "warning", "A new screening is needed.", s)
+            label = _("Approved until %(day)s") % {"day": until}
+            return EligibilityStatus("approved", label, "success", s.decision_reason, s)
+        label = _("Approval expired on %(day)s") % {"day": until}
+        return EligibilityStatus("expired", label, "warning", _("A new screening is needed."), s)
     if s.decision == Decision.DEFERRED:
         return EligibilityStatus(
             "deferred",
-            f"Deferred until {date_format(s.deferred_until, 'j F Y')}",
+            _("Deferred until %(day)s") % {"day": date_format(s.deferred_until, "j F Y")},
             "warning",
             s.instructions or s.decision_reason,
             s,
         )
     if s.decision == Decision.DECLINED:
-        return EligibilityStatus("declined", "Declined by a physician", "danger", s.decision_reason, s)
+        return EligibilityStatus("declined", _("Declined by a physician"), "danger", s.decision_reason, s)
     if s.hard_stop:
         return EligibilityStatus(
             "not_eligible",
-            "Not eligible",
+            _("Not eligible"),
             "danger",
-            " ".join(f["reason"] for f in s.findings if not f["overridable"]),
+            " ".join(f["reason"] for f in findings_shown(s) if not f["overridable"]),
             s,
         )
-    return EligibilityStatus("awaiting_review", "Awaiting physician review", "warning", s.get_outcome_display(), s)
+    return EligibilityStatus(
+        "awaiting_review", _("Awaiting physician review"), "warning", str(s.get_outcome_display()), s
+    )
+
+
+def findings_shown(screening: EligibilityScreening) -> list[dict]:
+    """The fired rules of a screening, each reason in the active language when that is safe.
+
+    Reasons are stored as English text at screening time and never rewritten. For another language
+    the rules are run again on the stored answers: only when they give exactly the stored English
+    reasons (same rules, same thresholds, same date of birth) are their translated reasons shown;
+    otherwise the stored text is, as recorded.
+    """
+    stored = screening.findings
+    if not stored or (translation.get_language() or "en").split("-")[0] == "en":
+        return stored
+    def assess() -> eligibility.Assessment:
+        return eligibility.assess(
+            screening.answers,
+            date_of_birth=screening.patient.date_of_birth,
+            at=screening.taken_at,
+            tz=ZoneInfo(settings.TIME_ZONE),
+            thresholds=services.thresholds(),
+        )
+
+    try:
+        with translation.override("en"):
+            english = assess()
+    except (TypeError, ValueError):  # answers the rules no longer read the same way
+        return stored
+    if [(f.code, f.reason) for f in english.findings] != [(f.get("code"), f.get("reason")) for f in stored]:
+        return stored
+    return [{**f, "reason": shown.reason} for f, shown in zip(stored, assess().findings, strict=True)]
 
 
 def review_queue() -> QuerySet[EligibilityScreening]:

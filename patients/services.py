@@ -7,14 +7,17 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from . import eligibility, questionnaire
 from .models import Decision, EligibilityScreening, Outcome, Patient
 
 
 class DecisionRefused(Exception):
-    """A decision that must not be recorded; the message says why, in words for the physician."""
+    """A decision that must not be recorded; the message says why, in words for the physician (in the
+    language of the request)."""
 
 
 def thresholds() -> eligibility.Thresholds:
@@ -29,12 +32,16 @@ def clinic_zone() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
 
 
+# Stored in English like the questions; pages translate them when they show them.
+_YES, _NO, _NOT_ASKED = gettext_noop("Yes"), gettext_noop("No"), gettext_noop("Not asked")
+
+
 def _display(question: questionnaire.Question, value: Any) -> str:
     if question.kind == "yes_no":
-        return {True: "Yes", False: "No"}.get(value, "Not asked")
+        return {True: _YES, False: _NO}.get(value, _NOT_ASKED)
     if question.kind == "date":
-        return value.isoformat() if isinstance(value, dt.date) else (value or "Not asked")
-    return value or "Not asked"
+        return value.isoformat() if isinstance(value, dt.date) else (value or _NOT_ASKED)
+    return value or _NOT_ASKED
 
 
 def _as_json(value: Any) -> Any:
@@ -45,11 +52,16 @@ def _as_json(value: Any) -> Any:
 def screening_take(
     *, patient: Patient, answers: dict[str, Any], taken_by: AbstractBaseUser, at: dt.datetime | None = None
 ) -> EligibilityScreening:
-    """Record an intake questionnaire with the rules' outcome on it, as one row."""
+    """Record an intake questionnaire with the rules' outcome on it, as one row.
+
+    The questions, answers and reasons are stored in English whatever the language of the page, so
+    that every record reads the same; pages translate them when they show them.
+    """
     at = at or timezone.now()
-    assessment = eligibility.assess(
-        answers, date_of_birth=patient.date_of_birth, at=at, tz=clinic_zone(), thresholds=thresholds()
-    )
+    with translation.override("en"):
+        assessment = eligibility.assess(
+            answers, date_of_birth=patient.date_of_birth, at=at, tz=clinic_zone(), thresholds=thresholds()
+        )
     record = [
         [section.title, question.text, _display(question, answers.get(question.key)), question is not top]
         for section in questionnaire.SECTIONS
@@ -93,17 +105,19 @@ def screening_decide(
     today = timezone.localdate(at)
     reason = reason.strip()
     if not decided_by.has_perm("patients.decide_screening"):
-        raise DecisionRefused("Only a physician can decide on an eligibility screening.")
+        raise DecisionRefused(_("Only a physician can decide on an eligibility screening."))
     if not reason:
-        raise DecisionRefused("A reason is required for every decision.")
+        raise DecisionRefused(_("A reason is required for every decision."))
     if decision not in Decision.values:
-        raise DecisionRefused("Choose approve, defer or decline.")
+        raise DecisionRefused(_("Choose approve, defer or decline."))
     if screening.hard_stop:
-        raise DecisionRefused("The patient is under the minimum age: this screening cannot be decided on.")
+        raise DecisionRefused(_("The patient is under the minimum age: this screening cannot be decided on."))
     if decision == Decision.APPROVED and screening.outcome == Outcome.NOT_ELIGIBLE:
-        raise DecisionRefused("A screening with a “not eligible” finding cannot be approved: defer or decline it.")
+        raise DecisionRefused(
+            _("A screening with a “not eligible” finding cannot be approved: defer or decline it.")
+        )
     if decision == Decision.DEFERRED and (deferred_until is None or deferred_until <= today):
-        raise DecisionRefused("A deferral needs a date after today.")
+        raise DecisionRefused(_("A deferral needs a date after today."))
 
     fields = {
         "decision": decision,
@@ -119,6 +133,6 @@ def screening_decide(
     # Conditional update: of two decisions posted at once, exactly one lands.
     updated = EligibilityScreening.objects.filter(pk=screening.pk, decision="").update(**fields)
     if not updated:
-        raise DecisionRefused("This screening was already decided; nothing was changed.")
+        raise DecisionRefused(_("This screening was already decided; nothing was changed."))
     screening.refresh_from_db()
     return screening

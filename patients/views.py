@@ -2,7 +2,8 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
+from django.utils.translation import gettext as _
+from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
 
 from aftercare.selectors import patient_reminders
 from meso_clinic.access import ClinicPermissionRequiredMixin
@@ -12,20 +13,19 @@ from treatments.selectors import patient_treatment_summary
 from . import questionnaire
 from .forms import DecisionForm, IntakeForm, PatientForm
 from .models import EligibilityScreening, Patient
-from .selectors import eligibility_status, patient_search, review_queue
+from .selectors import eligibility_status, patient_search_page, registry_page, review_queue
 from .services import DecisionRefused, screening_decide, screening_take
 
 
-class PatientListView(ClinicPermissionRequiredMixin, ListView):
-    """The registry. Searches are POSTed so that a patient's name never lands in a URL or a log."""
+class PatientListView(ClinicPermissionRequiredMixin, TemplateView):
+    """The registry. Searches are POSTed so that a patient's name never lands in a URL or a log.
+
+    The registry is paged by keyset (`?after=<id>`, `?before=<id>`: ids, never names), without a
+    count of its 100,000 rows; a search shows the first 50 matches in name order (patients/selectors.py).
+    """
 
     permission_required = "patients.view_patient"
     template_name = "patients/patient_list.html"
-    context_object_name = "patients"
-    paginate_by = 50
-
-    def get_queryset(self):
-        return patient_search(query=self.query) if self.query else Patient.objects.all()
 
     def setup(self, request, *args, **kwargs) -> None:
         super().setup(request, *args, **kwargs)
@@ -34,8 +34,19 @@ class PatientListView(ClinicPermissionRequiredMixin, ListView):
     def post(self, request, *args, **kwargs):
         return self.get(request, *args, **kwargs)
 
+    def _id(self, name: str) -> int | None:
+        value = self.request.GET.get(name, "")
+        return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(query=self.query, **kwargs)
+        context = {"query": self.query}
+        if self.query:
+            found = patient_search_page(query=self.query)
+            context.update(patients=found.patients, matches=found.matches, too_many=found.too_many)
+        else:
+            page = registry_page(after=self._id("after"), before=self._id("before"))
+            context.update(patients=page.patients, previous=page.previous, next=page.next)
+        return super().get_context_data(**context, **kwargs)
 
 
 class PatientDetailView(ClinicPermissionRequiredMixin, DetailView):
@@ -47,7 +58,9 @@ class PatientDetailView(ClinicPermissionRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         log_patient_access(self.request.user, self.object)  # the access log (meso_clinic/access_log.py)
         today = timezone.localdate()
-        screenings = list(self.object.screenings.select_related("taken_by", "decided_by")[:50])
+        # The latest 20 (the full history is on the record's own pages); the answers as shown on the day
+        # (answer_record, the largest column) are only read by the screening's page.
+        screenings = list(self.object.screenings.select_related("taken_by", "decided_by").defer("answer_record")[:20])
         return super().get_context_data(
             age=self.object.age_on(today),
             screenings=screenings,
@@ -67,7 +80,7 @@ class PatientCreateView(ClinicPermissionRequiredMixin, CreateView):
     def form_valid(self, form):
         form.instance.created_by = self.request.user
         response = super().form_valid(form)
-        messages.success(self.request, f"{self.object.full_name} is registered.")
+        messages.success(self.request, _("%(name)s is registered.") % {"name": self.object.full_name})
         return response
 
     def get_success_url(self) -> str:
@@ -81,7 +94,7 @@ class PatientUpdateView(ClinicPermissionRequiredMixin, UpdateView):
     template_name = "patients/patient_form.html"
 
     def form_valid(self, form):
-        messages.success(self.request, f"{form.instance.full_name}'s details are saved.")
+        messages.success(self.request, _("%(name)s's details are saved.") % {"name": form.instance.full_name})
         return super().form_valid(form)
 
     def get_success_url(self) -> str:
@@ -111,7 +124,8 @@ class IntakeView(ClinicPermissionRequiredMixin, FormView):
 
     def form_valid(self, form):
         screening = screening_take(patient=self.patient, answers=form.answers(), taken_by=self.request.user)
-        messages.success(self.request, f"Intake saved: {screening.get_outcome_display().lower()}.")
+        outcome = screening.get_outcome_display().lower()
+        messages.success(self.request, _("Intake saved: %(outcome)s.") % {"outcome": outcome})
         return redirect("patients:screening", pk=screening.pk)
 
 
@@ -167,7 +181,7 @@ class ScreeningDecideView(ClinicPermissionRequiredMixin, DetailView):
         except DecisionRefused as refusal:
             messages.error(request, str(refusal))
             return redirect("patients:screening", pk=screening.pk)
-        messages.success(request, f"Decision recorded for {screening.patient.full_name}.")
+        messages.success(request, _("Decision recorded for %(name)s.") % {"name": screening.patient.full_name})
         return redirect("patients:review_queue")
 
 
@@ -178,4 +192,5 @@ class ReviewQueueView(ClinicPermissionRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return review_queue()
+        # The answers as shown on the day (the largest column) are read on the screening's own page only.
+        return review_queue().defer("answer_record")

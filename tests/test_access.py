@@ -15,6 +15,7 @@ home                              y y y y
 logout                            y y y y
 password_change                   y y y y
 password_change_done              y y y y
+language                          y y y y
 two_factor                        y y y y
 two_factor_verify                 y y y y
 two_factor_enroll                 y y y y

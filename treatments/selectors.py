@@ -10,9 +10,12 @@ from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
+from meso_clinic.db import ListAgg, split_list
 from patients.models import EligibilityScreening, Patient
 
 from . import patch_tests
@@ -51,29 +54,55 @@ class PatientFacts:
 
 
 def patient_facts(patients: Iterable[Patient]) -> dict[int, PatientFacts]:
-    """Facts for many patients in three queries."""
+    """Facts for many patients in three queries, whatever their number, read as plain values.
+
+    Patch tests come from their product rows (one row per test and product): a test with no product
+    clears and blocks nothing, so leaving it out changes no readiness. Consents are loaded without
+    their text, which readiness does not read.
+    """
     facts = {p.pk: PatientFacts(p.date_of_birth) for p in patients}
     ids = list(facts)
-    for s in EligibilityScreening.objects.filter(patient_id__in=ids).only(
+    screenings = EligibilityScreening.objects.filter(patient_id__in=ids).order_by("patient_id", "taken_at", "pk")
+    for pk, patient_id, taken_at, decision, decided_at, valid_until in screenings.values_list(
         "pk", "patient_id", "taken_at", "decision", "decided_at", "valid_until"
     ):
-        facts[s.patient_id].screenings.append(ScreeningFacts(s.pk, s.taken_at, s.decision, s.decided_at, s.valid_until))
-    for t in PatchTest.objects.filter(patient_id__in=ids).prefetch_related(
-        Prefetch("products", queryset=Product.objects.only("pk"))
+        facts[patient_id].screenings.append(ScreeningFacts(pk, taken_at, decision, decided_at, valid_until))
+    tests: dict[int, dict] = {}
+    rows = PatchTest.products.through.objects.filter(patchtest__patient_id__in=ids).order_by(
+        "patchtest__applied_at", "patchtest_id", "product_id"
+    )
+    for test_id, product_id, patient_id, applied_at, read_at, result, cleared_at in rows.values_list(
+        "patchtest_id",
+        "product_id",
+        "patchtest__patient_id",
+        "patchtest__applied_at",
+        "patchtest__read_at",
+        "patchtest__result",
+        "patchtest__reaction_cleared_at",
     ):
-        facts[t.patient_id].tests.append(
+        test = tests.setdefault(
+            test_id,
+            {"patient_id": patient_id, "products": set(), "applied_at": applied_at, "read_at": read_at,
+             "result": result, "cleared_at": cleared_at},
+        )
+        test["products"].add(product_id)
+    for test_id, t in tests.items():
+        patient = facts[t["patient_id"]]
+        patient.tests.append(
             patch_tests.PatchTestFacts(
-                test_id=t.pk,
-                product_ids=frozenset(p.pk for p in t.products.all()),
-                applied_at=t.applied_at,
-                read_at=t.read_at,
-                result=patch_tests.ReadResult(t.result) if t.result else None,
-                reaction_cleared=t.reaction_cleared_at is not None,
+                test_id=test_id,
+                product_ids=frozenset(t["products"]),
+                applied_at=t["applied_at"],
+                read_at=t["read_at"],
+                result=patch_tests.ReadResult(t["result"]) if t["result"] else None,
+                reaction_cleared=t["cleared_at"] is not None,
             )
         )
-        if t.reaction_cleared_at is not None:
-            facts[t.patient_id].reactions_cleared_at[t.pk] = t.reaction_cleared_at
-    for c in Consent.objects.filter(patient_id__in=ids, withdrawn_at__isnull=True).select_related("text"):
+        if t["cleared_at"] is not None:
+            patient.reactions_cleared_at[test_id] = t["cleared_at"]
+    for c in Consent.objects.filter(patient_id__in=ids, withdrawn_at__isnull=True).only(
+        "pk", "patient_id", "course_id", "consented_at"
+    ):
         facts[c.patient_id].consents.append(c)
     return facts
 
@@ -137,7 +166,7 @@ def patient_readiness(
 def sessions_readiness(sessions: Iterable[Session]) -> dict[int, Readiness]:
     """Readiness of each booked session at its scheduled time. Sessions must come with
     `session_products__product` prefetched and `patient` selected (see day_sessions)."""
-    sessions = list(sessions)
+    sessions = [s for s in sessions if s.status == Session.Status.BOOKED]  # readiness is shown for these only
     facts = patient_facts({s.patient_id: s.patient for s in sessions}.values())
     return {
         s.pk: readiness_from_facts(
@@ -147,7 +176,6 @@ def sessions_readiness(sessions: Iterable[Session]) -> dict[int, Readiness]:
             course_id=s.course_id,
         )
         for s in sessions
-        if s.status == Session.Status.BOOKED
     }
 
 
@@ -164,6 +192,36 @@ def day_sessions(day: dt.date) -> QuerySet[Session]:
     return _with_details(Session.objects.filter(scheduled_at__gte=start, scheduled_at__lt=end)).order_by(
         "scheduled_at", "id"
     )
+
+
+DAY_PAGE_SIZE = 50
+LOT_SEPARATOR = "\x1e"  # between a product's name and its lot in a session's ListAgg
+
+
+@dataclass
+class DayPage:
+    """One page of a day's sessions, in time order, each booked one with its readiness."""
+
+    page: Page
+    rows: list[dict]
+
+
+def day_page(day: dt.date, *, page: str | int | None = 1, per_page: int = DAY_PAGE_SIZE) -> DayPage:
+    """A page of the day view: a fixed number of queries however busy the day is (the count of the
+    day's sessions, the page's sessions with their products, and three for the readiness facts of
+    the page's booked sessions). A chain's day has ~1,000 sessions; a page shows `per_page`."""
+    tz = clinic_zone()
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
+    sessions = (
+        Session.objects.filter(scheduled_at__gte=start, scheduled_at__lt=start + dt.timedelta(days=1))
+        .select_related("patient", "area", "indication", "practitioner")
+        .prefetch_related(Prefetch("session_products", queryset=SessionProduct.objects.select_related("product")))
+        .order_by("scheduled_at", "id")
+    )
+    page_obj = Paginator(sessions, per_page).get_page(page)
+    shown = list(page_obj.object_list)
+    ready = sessions_readiness(shown)
+    return DayPage(page_obj, [{"session": s, "readiness": ready.get(s.pk)} for s in shown])
 
 
 def session_with_details(pk: int) -> Session:
@@ -233,11 +291,41 @@ class TreatmentSummary:
 
 
 def patient_treatment_summary(patient: Patient, *, limit: int = 20) -> TreatmentSummary:
+    """The latest `limit` of each list, in five queries whatever the length of the history: what each
+    patch test and session lists (products, lots) comes in the same query, gathered by ListAgg."""
+    patch_tests = list(
+        PatchTest.objects.filter(patient=patient)
+        .only("pk", "applied_at", "read_at", "result", "reaction_cleared_at")
+        .annotate(product_names=ListAgg("products__name"))
+        .order_by("-applied_at", "-id")[:limit]
+    )
+    for test in patch_tests:
+        test.product_list = split_list(test.product_names)
+    sessions = list(
+        Session.objects.filter(patient=patient)
+        .select_related("indication")
+        .only("pk", "scheduled_at", "status", "indication__name")
+        .annotate(
+            product_lots=ListAgg(
+                Concat(
+                    "session_products__product__name",
+                    Value(LOT_SEPARATOR),
+                    Coalesce("session_products__batch__lot_number", Value("")),
+                )
+            )
+        )
+        .order_by("-scheduled_at", "-id")[:limit]
+    )
+    for session in sessions:
+        session.product_list = [tuple(item.split(LOT_SEPARATOR, 1)) for item in split_list(session.product_lots)]
+    consents = Consent.objects.filter(patient=patient).select_related("text", "course__indication")
     return TreatmentSummary(
-        patch_tests=list(
-            PatchTest.objects.filter(patient=patient).select_related("read_by").prefetch_related("products")[:limit]
+        patch_tests=patch_tests,
+        consents=list(
+            consents.only(
+                "pk", "consented_at", "withdrawn_at", "text__title", "text__version", "course__indication__name"
+            )[:limit]
         ),
-        consents=list(Consent.objects.filter(patient=patient).select_related("text", "course__indication")[:limit]),
         courses=patient_courses(patient),
-        sessions=list(_with_details(Session.objects.filter(patient=patient)).order_by("-scheduled_at", "-id")[:limit]),
+        sessions=sessions,
     )

@@ -134,11 +134,11 @@ def consent_record(
     course: Course | None = None,
     consented_at: dt.datetime | None = None,
 ) -> Consent:
-    _require(recorded_by, "treatments.add_consent", "Your role cannot record a consent.")
+    _require(recorded_by, "treatments.add_consent", _("Your role cannot record a consent."))
     now = timezone.now()
     consented_at = consented_at or now
     if consented_at > now + _grace():
-        raise Refused({"consented_at": "A consent cannot be dated in the future."})
+        raise Refused({"consented_at": _("A consent cannot be dated in the future.")})
     if course is not None and course.patient_id != patient.pk:
         raise Refused({"course": _("That course belongs to another patient.")})
     return Consent.objects.create(
@@ -154,7 +154,7 @@ def course_create(
     interval_days: int,
     created_by: AbstractBaseUser,
 ) -> Course:
-    _require(created_by, "treatments.add_course", "Your role cannot plan a course.")
+    _require(created_by, "treatments.add_course", _("Your role cannot plan a course."))
     course = Course(
         patient=patient,
         area=indication.area,
@@ -200,7 +200,7 @@ def session_book(
     duration_minutes: int = 45,
     now: dt.datetime | None = None,
 ) -> Session:
-    _require(booked_by, "treatments.add_session", "Your role cannot book sessions.")
+    _require(booked_by, "treatments.add_session", _("Your role cannot book sessions."))
     now = now or timezone.now()
     products = list(products)
     errors: dict[str, str] = {}
@@ -321,7 +321,7 @@ def session_perform(
 
 @transaction.atomic
 def session_cancel(*, session: Session, by: AbstractBaseUser, no_show: bool = False) -> Session:
-    _require(by, "treatments.change_session", "Your role cannot cancel sessions.")
+    _require(by, "treatments.change_session", _("Your role cannot cancel sessions."))
     status = Session.Status.NO_SHOW if no_show else Session.Status.CANCELLED
     updated = Session.objects.filter(pk=session.pk, status=Session.Status.BOOKED).update(status=status)
     if not updated:
@@ -336,7 +336,7 @@ def session_reschedule(
     *, session: Session, scheduled_at: dt.datetime, by: AbstractBaseUser, now: dt.datetime | None = None
 ) -> Session:
     """Move a booked session; its pending pre-session reminder moves with it."""
-    _require(by, "treatments.change_session", "Your role cannot move sessions.")
+    _require(by, "treatments.change_session", _("Your role cannot move sessions."))
     now = now or timezone.now()
     session = Session.objects.select_for_update().get(pk=session.pk)
     if session.status != Session.Status.BOOKED:

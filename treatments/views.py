@@ -5,6 +5,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from meso_clinic.access import ClinicPermissionRequiredMixin
@@ -83,7 +85,7 @@ class PatchTestApplyView(PatientFormView):
     permission_required = "treatments.add_patchtest"
     form_class = PatchTestApplyForm
     template_name = "treatments/patch_test_apply.html"
-    extra_context = {"heading": "Apply a patch test", "submit_label": "Record patch test"}
+    extra_context = {"heading": gettext_lazy("Apply a patch test"), "submit_label": gettext_lazy("Record patch test")}
 
     def perform(self, form):
         test = services.patch_test_apply(
@@ -94,9 +96,8 @@ class PatchTestApplyView(PatientFormView):
             applied_by=self.request.user,
         )
         readable = patch_tests.readable_from(test.applied_at, selectors.patch_rules())
-        messages.success(
-            self.request, f"Patch test recorded. It can be read from {timezone.localtime(readable):%d %b %Y %H:%M}."
-        )
+        opens = patch_tests.format_day(timezone.localdate(readable)) + f" {timezone.localtime(readable):%H:%M}"
+        messages.success(self.request, _("Patch test recorded. It can be read from %(opens)s.") % {"opens": opens})
         return redirect("patients:detail", pk=self.patient.pk)
 
 
@@ -163,7 +164,7 @@ class PatchTestReadView(PatchTestPostView):
             notes=form.cleaned_data["result_notes"],
             read_by=self.request.user,
         )
-        messages.success(self.request, "Reading recorded.")
+        messages.success(self.request, _("Reading recorded."))
 
 
 class ReactionClearView(PatchTestPostView):
@@ -175,7 +176,7 @@ class ReactionClearView(PatchTestPostView):
         services.patch_reaction_clear(
             test=self.object, decision=form.cleaned_data["reaction_decision"], decided_by=self.request.user
         )
-        messages.success(self.request, "Decision on the reaction recorded.")
+        messages.success(self.request, _("Decision on the reaction recorded."))
 
 
 class PatchTestsToReadView(ClinicPermissionRequiredMixin, ListView):
@@ -219,7 +220,7 @@ class ConsentView(PatientFormView):
             course=form.cleaned_data["course"],
             recorded_by=self.request.user,
         )
-        messages.success(self.request, "Consent recorded.")
+        messages.success(self.request, _("Consent recorded."))
         return redirect("patients:detail", pk=self.patient.pk)
 
 
@@ -227,11 +228,13 @@ class CourseCreateView(PatientFormView):
     permission_required = "treatments.add_course"
     form_class = CourseForm
     template_name = "treatments/course_form.html"
-    extra_context = {"heading": "Plan a course", "submit_label": "Plan course"}
+    extra_context = {"heading": gettext_lazy("Plan a course"), "submit_label": gettext_lazy("Plan course")}
 
     def perform(self, form):
         course = services.course_create(patient=self.patient, created_by=self.request.user, **form.cleaned_data)
-        messages.success(self.request, f"Course planned: {course.planned_sessions} sessions.")
+        count = course.planned_sessions
+        message = ngettext("Course planned: %(count)s session.", "Course planned: %(count)s sessions.", count)
+        messages.success(self.request, message % {"count": count})
         return redirect("patients:detail", pk=self.patient.pk)
 
 
@@ -278,9 +281,9 @@ class SessionBookView(PatientFormView):
         session = services.session_book(patient=self.patient, booked_by=self.request.user, **form.cleaned_data)
         ready = selectors.sessions_readiness([selectors.session_with_details(session.pk)])[session.pk]
         if ready.ready:
-            messages.success(self.request, "Session booked. The patient is ready for it.")
+            messages.success(self.request, _("Session booked. The patient is ready for it."))
         else:
-            messages.warning(self.request, "Session booked, but the patient is not ready yet: see what is missing.")
+            messages.warning(self.request, _("Session booked, but the patient is not ready yet: see what is missing."))
         return redirect("treatments:session", pk=session.pk)
 
 
@@ -333,7 +336,7 @@ class SessionPerformView(SessionDetailView):
             except services.Refused as refusal:
                 form.add_refusal(refusal)
             else:
-                messages.success(request, "Session performed and signed off.")
+                messages.success(request, _("Session performed and signed off."))
                 return redirect("patients:detail", pk=session.patient_id)
         return self.render_to_response(self.get_context_data(perform_form=form))
 
@@ -351,7 +354,7 @@ class SessionCancelView(ClinicPermissionRequiredMixin, DetailView):
         except services.Refused as refusal:
             messages.error(request, str(refusal))
         else:
-            messages.success(request, "Marked as a no-show." if no_show else "Session cancelled.")
+            messages.success(request, _("Marked as a no-show.") if no_show else _("Session cancelled."))
         return redirect(reverse("treatments:session", args=[session.pk]))
 
 
@@ -370,13 +373,13 @@ class SessionRescheduleView(SessionDetailView):
             except services.Refused as refusal:
                 form.add_refusal(refusal)
             else:
-                messages.success(request, "Session moved; its reminder moved with it.")
+                messages.success(request, _("Session moved; its reminder moved with it."))
                 return redirect("treatments:session", pk=session.pk)
         return self.render_to_response(self.get_context_data(reschedule_form=form))
 
 
 class DayView(ClinicPermissionRequiredMixin, TemplateView):
-    """Today's sessions (or another day's) with each patient's readiness."""
+    """Today's sessions (or another day's) with each patient's readiness, 50 at a time in time order."""
 
     permission_required = "treatments.view_session"
     template_name = "treatments/day.html"
@@ -384,7 +387,5 @@ class DayView(ClinicPermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         form = DayForm(self.request.GET or None)
         day = form.chosen()
-        sessions = list(selectors.day_sessions(day))
-        ready = selectors.sessions_readiness(sessions)
-        rows = [{"session": s, "readiness": ready.get(s.pk)} for s in sessions]
-        return super().get_context_data(day=day, rows=rows, form=form, **kwargs)
+        shown = selectors.day_page(day, page=self.request.GET.get("page"))
+        return super().get_context_data(day=day, rows=shown.rows, page_obj=shown.page, form=form, **kwargs)
