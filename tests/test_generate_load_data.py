@@ -62,7 +62,9 @@ def test_counts_and_proportions(loaded):
     assert 3.5 <= others <= 6.5
     assert 2.4 <= EligibilityScreening.objects.count() / PATIENTS <= 3.6
     reminders = Reminder.objects.count()
-    assert 15 <= reminders / PATIENTS <= 26
+    # 20 a patient at 100k; with 200 patients the one long history (150-260 sessions) adds up to ~7 more,
+    # and how many of today's sessions are already performed depends on the time of day.
+    assert 15 <= reminders / PATIENTS <= 30
 
     outcomes = collections.Counter(EligibilityScreening.objects.values_list("outcome", flat=True))
     assert 0.62 <= share(outcomes, "eligible") <= 0.78

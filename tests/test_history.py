@@ -87,6 +87,22 @@ def test_an_edit_through_the_form_records_only_the_changed_fields_by_the_signed_
     assert entry.changes == {"phone": ["+90 532 111 22 33", "+90 532 999 88 77"]}
 
 
+def test_an_edit_whose_history_cannot_be_written_is_not_saved_either(client, reception, patient, monkeypatch):
+    """A request is one transaction (ATOMIC_REQUESTS): no change is kept without its history row."""
+    from meso_clinic import history
+
+    def broken(entries, using):
+        raise RuntimeError("the history table is unavailable")
+
+    monkeypatch.setattr(history, "_write", broken)
+    client.force_login(reception)
+    client.raise_request_exception = False
+    response = client.post(f"/patients/{patient.pk}/edit/", edit_form(patient, phone="+90 532 999 88 77"))
+    assert response.status_code == 500
+    patient.refresh_from_db()
+    assert patient.phone == "+90 532 111 22 33"
+
+
 def test_saving_without_a_change_adds_nothing(patient):
     before = len(history_of(patient))
     patient.save()

@@ -123,6 +123,7 @@ def test_signing_in_again_starts_a_new_day(client, physician, clock):
     assert client.get("/").status_code == 200
 
 
+@pytest.mark.django_db  # each request is a transaction, even one that reads nothing
 def test_patients_on_their_link_pages_are_not_affected(client, clock):
     """Anonymous visitors have nothing to sign out of: their pages answer whatever the time."""
     client.get("/r/forged-token/")
