@@ -1,6 +1,6 @@
 import datetime as dt
 
-from django.db.models import Q, Subquery
+from django.db.models import Q, QuerySet, Subquery
 
 from meso_clinic.db import bounded_counts
 
@@ -12,13 +12,21 @@ DELIVERY_RECENT = 20
 LIST_FIELDS = ("kind", "due_at", "status", "session__patient__given_name", "session__patient__family_name")
 
 
-def patient_reminders(patient, *, limit: int = 30) -> list[Reminder]:
+PATIENT_EMAILS_SHOWN = 30  # on the patient page; "All emails" pages through the rest
+
+
+def patient_emails(patient) -> QuerySet[Reminder]:
     """What was (and will be) emailed to a patient, newest first."""
-    return list(
+    return (
         Reminder.objects.filter(session__patient=patient)
         .exclude(status=Reminder.Status.CANCELLED)
-        .order_by("-due_at", "-id")[:limit]
+        .order_by("-due_at", "-id")
     )
+
+
+def patient_reminders(patient, *, limit: int = PATIENT_EMAILS_SHOWN) -> list[Reminder]:
+    """The latest `limit` of `patient_emails`."""
+    return list(patient_emails(patient)[:limit])
 
 
 def delivery_counts(*, now: dt.datetime) -> dict[str, int]:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("unsubscribe/<str:token>/", views.UnsubscribeView.as_view(), name="unsubscribe"),
     # Staff.
     path("aftercare/delivery/", views.DeliveryDashboardView.as_view(), name="delivery"),
+    path("aftercare/patients/<int:pk>/emails/", views.PatientEmailsView.as_view(), name="patient_emails"),
     path("aftercare/reminders/<int:pk>/retry/", views.ReminderRetryView.as_view(), name="retry"),
     path("aftercare/sessions/<int:pk>/sheet/", views.AftercareSheetView.as_view(), name="sheet"),
     path("aftercare/reports/", views.ReportListView.as_view(), name="reports"),

@@ -85,11 +85,13 @@ PAGE_ACCESS: dict[str, str | tuple[str, ...]] = {
     "treatments:session_perform": "treatments.perform_session",
     "treatments:session_reschedule": "treatments.change_session",
     "treatments:session_cancel": "treatments.change_session",
+    "treatments:patient_sessions": ("patients.view_patient", "treatments.view_session"),
     # Aftercare: the patients' pages (signed links), then the staff's.
     "aftercare:report": PUBLIC,
     "aftercare:report_done": PUBLIC,
     "aftercare:unsubscribe": PUBLIC,
     "aftercare:delivery": "aftercare.view_reminder",
+    "aftercare:patient_emails": ("patients.view_patient", "aftercare.view_reminder"),
     "aftercare:sheet": "treatments.view_session",
     "aftercare:retry": "aftercare.change_reminder",
     "aftercare:reports": "aftercare.view_sideeffectreport",

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
 
-from aftercare.selectors import patient_reminders
+from aftercare.selectors import PATIENT_EMAILS_SHOWN, patient_reminders
 from meso_clinic.access import ClinicPermissionRequiredMixin
 from meso_clinic.access_log import log_patient_access
 from treatments.selectors import patient_treatment_summary
@@ -66,6 +66,7 @@ class PatientDetailView(ClinicPermissionRequiredMixin, DetailView):
             screenings=screenings,
             treatments=patient_treatment_summary(self.object),
             reminders=patient_reminders(self.object),
+            emails_shown=PATIENT_EMAILS_SHOWN,  # a full list links to all of them
             status=eligibility_status(screening=screenings[0] if screenings else None, on=today),
             **kwargs,
         )

@@ -15,6 +15,15 @@ from pathlib import Path
 import polib
 
 TR = {
+    # The "show all" pages of a patient's sessions and emails (issue 7).
+    "All sessions": "Tüm seanslar",
+    "All emails": "Tüm e-postalar",
+    "Sessions of %(name)s": "%(name)s: tüm seanslar",
+    "Sessions %(first)s to %(last)s of %(count)s, newest first.":
+        "%(count)s seanstan %(first)s-%(last)s arası, en yeniden eskiye.",
+    "Aftercare emails of %(name)s": "%(name)s: bakım e-postaları",
+    "Emails %(first)s to %(last)s of %(count)s, newest first.":
+        "%(count)s e-postadan %(first)s-%(last)s arası, en yeniden eskiye.",
     "English": "İngilizce",
     "Turkish": "Türkçe",
     "What do you notice?": "Ne fark ediyorsunuz?",

@@ -60,7 +60,9 @@ treatments:session                y y y y
 treatments:session_perform        . . y .
 treatments:session_reschedule     y y y .
 treatments:session_cancel         y y y .
+treatments:patient_sessions       y y y y
 aftercare:delivery                y y y y
+aftercare:patient_emails          y y y y
 aftercare:sheet                   y y y y
 aftercare:retry                   y . y y
 aftercare:reports                 y y y y

@@ -48,7 +48,9 @@ def queries_of(client, path: str, data: dict | None = None) -> tuple[int, str]:
     with CaptureQueriesContext(connection) as captured:
         response = fetch()
     assert response.status_code == 200, path
-    return len(captured), response.content.decode()
+    # Not counted: the request's own transaction (ATOMIC_REQUESTS), a savepoint inside the test's transaction.
+    sql = [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
+    return len(sql), response.content.decode()
 
 
 def add_history(patient, template: Session, *, sessions: int, reminders: int, start: dt.datetime) -> None:
@@ -114,6 +116,17 @@ def test_the_patient_page_with_a_long_history(signed_in, patient, history):
     assert html.count('href="/treatments/sessions/') == 20
     assert f"{VITAMINS} (lot VC-{patient.pk})" in html and CREAM in html
     assert html.count("550 No such user") <= 30
+    # The lists are full: the page links to all of them, paged by 50 with the same queries on every page.
+    sessions_url = f"/treatments/patients/{patient.pk}/sessions/"
+    emails_url = f"/aftercare/patients/{patient.pk}/emails/"
+    assert f'href="{sessions_url}"' in html and f'href="{emails_url}"' in html
+    first, html = queries_of(signed_in, sessions_url)
+    last, last_html = queries_of(signed_in, sessions_url + "?page=2")
+    assert first == last <= MAX_QUERIES
+    assert html.count('href="/treatments/sessions/') == 50 and last_html.count('href="/treatments/sessions/') == 11
+    assert "Sessions 51 to 61 of 61, newest first." in last_html and f"{VITAMINS} (lot VC-{patient.pk})" in last_html
+    first, html = queries_of(signed_in, emails_url)
+    assert first <= MAX_QUERIES and html.count("<tr>") == 51  # the header and 50 emails
 
 
 def test_the_day_view_with_a_busy_day(signed_in, reception, nurse, physician):

@@ -288,6 +288,33 @@ class TreatmentSummary:
     consents: list[Consent]
     courses: list[Course]
     sessions: list[Session]
+    limit: int = 20  # each list shows the latest `limit`; the page links to all when it is full
+
+
+def patient_sessions(patient: Patient) -> QuerySet[Session]:
+    """A patient's sessions, newest first, each with its products and lots gathered in the same query
+    (`product_lots`; `with_product_lists` makes them a list of (product, lot) pairs)."""
+    return (
+        Session.objects.filter(patient=patient)
+        .select_related("indication")
+        .only("pk", "scheduled_at", "status", "indication__name")
+        .annotate(
+            product_lots=ListAgg(
+                Concat(
+                    "session_products__product__name",
+                    Value(LOT_SEPARATOR),
+                    Coalesce("session_products__batch__lot_number", Value("")),
+                )
+            )
+        )
+        .order_by("-scheduled_at", "-id")
+    )
+
+
+def with_product_lists(sessions: list[Session]) -> list[Session]:
+    for session in sessions:
+        session.product_list = [tuple(item.split(LOT_SEPARATOR, 1)) for item in split_list(session.product_lots)]
+    return sessions
 
 
 def patient_treatment_summary(patient: Patient, *, limit: int = 20) -> TreatmentSummary:
@@ -301,23 +328,7 @@ def patient_treatment_summary(patient: Patient, *, limit: int = 20) -> Treatment
     )
     for test in patch_tests:
         test.product_list = split_list(test.product_names)
-    sessions = list(
-        Session.objects.filter(patient=patient)
-        .select_related("indication")
-        .only("pk", "scheduled_at", "status", "indication__name")
-        .annotate(
-            product_lots=ListAgg(
-                Concat(
-                    "session_products__product__name",
-                    Value(LOT_SEPARATOR),
-                    Coalesce("session_products__batch__lot_number", Value("")),
-                )
-            )
-        )
-        .order_by("-scheduled_at", "-id")[:limit]
-    )
-    for session in sessions:
-        session.product_list = [tuple(item.split(LOT_SEPARATOR, 1)) for item in split_list(session.product_lots)]
+    sessions = with_product_lists(list(patient_sessions(patient)[:limit]))
     consents = Consent.objects.filter(patient=patient).select_related("text", "course__indication")
     return TreatmentSummary(
         patch_tests=patch_tests,
@@ -328,4 +339,5 @@ def patient_treatment_summary(patient: Patient, *, limit: int = 20) -> Treatment
         ),
         courses=patient_courses(patient),
         sessions=sessions,
+        limit=limit,
     )

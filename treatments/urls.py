@@ -15,6 +15,7 @@ urlpatterns = [
     path("patients/<int:pk>/consent/", views.ConsentView.as_view(), name="consent"),
     path("patients/<int:pk>/courses/new/", views.CourseCreateView.as_view(), name="course_create"),
     path("patients/<int:pk>/sessions/new/", views.SessionBookView.as_view(), name="session_book"),
+    path("patients/<int:pk>/sessions/", views.PatientSessionsView.as_view(), name="patient_sessions"),
     path("sessions/<int:pk>/", views.SessionDetailView.as_view(), name="session"),
     path("sessions/<int:pk>/perform/", views.SessionPerformView.as_view(), name="session_perform"),
     path("sessions/<int:pk>/reschedule/", views.SessionRescheduleView.as_view(), name="session_reschedule"),

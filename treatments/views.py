@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from meso_clinic.access import ClinicPermissionRequiredMixin
+from meso_clinic.access_log import log_patient_access
 from patients.models import Patient
 
 from . import patch_tests, selectors, services
@@ -389,3 +390,23 @@ class DayView(ClinicPermissionRequiredMixin, TemplateView):
         day = form.chosen()
         shown = selectors.day_page(day, page=self.request.GET.get("page"))
         return super().get_context_data(day=day, rows=shown.rows, page_obj=shown.page, form=form, **kwargs)
+
+
+class PatientSessionsView(ClinicPermissionRequiredMixin, ListView):
+    """Every session of a patient, newest first, 50 a page (the patient page shows the latest 20)."""
+
+    permission_required = ("patients.view_patient", "treatments.view_session")
+    template_name = "treatments/patient_sessions.html"
+    context_object_name = "sessions"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.patient = get_object_or_404(Patient, pk=self.kwargs["pk"])
+        log_patient_access(self.request.user, self.patient)  # opening a patient's record (access log)
+        return selectors.patient_sessions(self.patient)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(patient=self.patient, **kwargs)
+        selectors.with_product_lists(context["sessions"])
+        return context
+
