@@ -11,7 +11,6 @@ import logging
 import smtplib
 import uuid
 from collections.abc import Callable
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -19,6 +18,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop  # stored texts stay English; pages translate them
+
+from meso_clinic.clock import clinic_zone
 
 from . import emails
 from .emails import message_id, render_reminder
@@ -29,10 +30,6 @@ from .side_effects import needs_escalation
 log = logging.getLogger(__name__)
 
 AFTER_SESSION_KINDS = [k.value for k in ReminderKind if k is not ReminderKind.PRE_SESSION]
-
-
-def clinic_zone() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
 
 
 def _emailable(patient) -> bool:

@@ -2,14 +2,14 @@
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Concat
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from meso_clinic.clock import clinic_zone
 
 from . import eligibility, services
 from .models import Decision, EligibilityScreening, Patient, digits_of
@@ -201,7 +201,7 @@ def findings_shown(screening: EligibilityScreening) -> list[dict]:
             screening.answers,
             date_of_birth=screening.patient.date_of_birth,
             at=screening.taken_at,
-            tz=ZoneInfo(settings.TIME_ZONE),
+            tz=clinic_zone(),
             thresholds=services.thresholds(),
         )
 

@@ -2,7 +2,6 @@
 
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -10,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+
+from meso_clinic.clock import clinic_zone
 
 from . import eligibility, questionnaire
 from .models import Decision, EligibilityScreening, Outcome, Patient
@@ -26,10 +27,6 @@ def thresholds() -> eligibility.Thresholds:
         isotretinoin_months=settings.ELIGIBILITY_ISOTRETINOIN_MONTHS,
         recent_procedure_weeks=settings.ELIGIBILITY_RECENT_PROCEDURE_WEEKS,
     )
-
-
-def clinic_zone() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
 
 
 # Stored in English like the questions; pages translate them when they show them.

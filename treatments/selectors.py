@@ -7,7 +7,6 @@ session of the day with its readiness), then computed by the pure rules.
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -15,16 +14,13 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
+from meso_clinic.clock import clinic_zone
 from meso_clinic.db import ListAgg, split_list
 from patients.models import EligibilityScreening, Patient
 
 from . import patch_tests
 from .models import Batch, Consent, Course, PatchTest, Product, Session, SessionProduct
 from .readiness import Readiness, ScreeningFacts, readiness
-
-
-def clinic_zone() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
 
 
 def patch_rules() -> patch_tests.PatchTestRules:
