@@ -137,7 +137,7 @@ class UnlockView(ClinicPermissionRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        username = request.POST.get("username", "").strip()
+        username = request.POST.get("username", "").replace("\x00", "").strip()  # no NUL to PostgreSQL
         if username and axes_reset(username=username):
             messages.success(request, _("%(username)s can sign in again.") % {"username": username})
         else:

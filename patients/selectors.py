@@ -32,7 +32,8 @@ def patient_search(*, query: str) -> QuerySet[Patient]:
 
     On PostgreSQL the `icontains` lookups use the trigram indexes of migration 0003.
     """
-    query = query.strip()
+    # A NUL byte cannot be in a PostgreSQL string, nor in any name: it matches nothing, so drop it.
+    query = query.replace("\x00", "").strip()
     day = _as_date(query)
     if day is not None:
         return Patient.objects.filter(date_of_birth=day)

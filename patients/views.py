@@ -29,7 +29,8 @@ class PatientListView(ClinicPermissionRequiredMixin, TemplateView):
 
     def setup(self, request, *args, **kwargs) -> None:
         super().setup(request, *args, **kwargs)
-        self.query = request.POST.get("q", "").strip()[:100] if request.method == "POST" else ""
+        query = request.POST.get("q", "") if request.method == "POST" else ""
+        self.query = query.replace("\x00", "").strip()[:100]  # a NUL byte cannot reach PostgreSQL
 
     def post(self, request, *args, **kwargs):
         return self.get(request, *args, **kwargs)

@@ -80,6 +80,14 @@ def test_search_matches_phone_and_email(client, reception, patient):
     assert list(client.post("/patients/", {"q": "ZEYNEP@EXAMPLE"}).context["patients"]) == [patient]
 
 
+def test_a_search_with_a_nul_byte_is_answered_not_a_server_error(client, reception, patient):
+    """Found by the form fuzzing on PostgreSQL, which refuses NUL bytes in strings."""
+    client.force_login(reception)
+    response = client.post("/patients/", {"q": "zey\x00nep"})
+    assert response.status_code == 200 and list(response.context["patients"]) == [patient]
+    assert client.post("/patients/", {"q": "\x00"}).status_code == 200
+
+
 def test_age_on_a_leap_day_birthday():
     leapling = Patient(date_of_birth=dt.date(2008, 2, 29))
     assert leapling.age_on(dt.date(2026, 2, 28)) == 17
