@@ -10,6 +10,12 @@
 import os
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# Locally hypothesis explores new random cases on every run (and keeps failures in .hypothesis/);
+# CI replays a fixed sequence (HYPOTHESIS_PROFILE=ci) so that a landing never hangs on luck.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls a test makes around
 # it are still synchronous and safe.
