@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, ListView, TemplateView
 
 from meso_clinic.access import ClinicPermissionRequiredMixin
-from meso_clinic.access_log import log_patient_access
+from meso_clinic.access_log import PatientRecordMixin
 from patients.models import Patient
 from treatments.models import Session
 
@@ -251,7 +251,7 @@ class ReportPhotoView(ClinicPermissionRequiredMixin, DetailView):
         return response
 
 
-class PatientEmailsView(ClinicPermissionRequiredMixin, ListView):
+class PatientEmailsView(PatientRecordMixin, ClinicPermissionRequiredMixin, ListView):
     """Every aftercare email of a patient, newest first, 50 a page (the patient page shows the latest 30)."""
 
     permission_required = ("patients.view_patient", "aftercare.view_reminder")
@@ -260,8 +260,7 @@ class PatientEmailsView(ClinicPermissionRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        self.patient = get_object_or_404(Patient, pk=self.kwargs["pk"])
-        log_patient_access(self.request.user, self.patient)  # opening a patient's record (access log)
+        self.patient = self.opened_patient()
         return selectors.patient_emails(self.patient)
 
     def get_context_data(self, **kwargs):

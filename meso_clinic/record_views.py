@@ -12,7 +12,6 @@ from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +22,7 @@ from patients.models import Patient
 from patients.selectors import patient_search
 
 from .access import ClinicPermissionRequiredMixin
-from .access_log import access_log_entries, log_patient_access
+from .access_log import PatientRecordMixin, access_log_entries
 from .export import patient_record
 from .history_lines import record_history
 
@@ -155,12 +154,11 @@ class AccessLogView(ClinicPermissionRequiredMixin, TemplateView):
         )
 
 
-class PatientExportMixin(ClinicPermissionRequiredMixin):
+class PatientExportMixin(PatientRecordMixin, ClinicPermissionRequiredMixin):
     permission_required = "meso_clinic.export_patient"
 
     def record(self) -> tuple[Patient, dict]:
-        patient = get_object_or_404(Patient, pk=self.kwargs["pk"])
-        log_patient_access(self.request.user, patient)
+        patient = self.opened_patient()
         user = self.request.user
         meta = {
             "exported_at": timezone.localtime().isoformat(),

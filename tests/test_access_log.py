@@ -41,6 +41,14 @@ def test_opening_a_patients_page_twice_in_a_day_is_one_line_counted_twice(client
     assert entry.first_at <= entry.last_at
 
 
+def test_the_full_lists_of_sessions_and_emails_are_part_of_the_record_and_logged(client, nurse, patient):
+    client.force_login(nurse)
+    assert client.get(f"/treatments/patients/{patient.pk}/sessions/").status_code == 200
+    assert client.get(f"/aftercare/patients/{patient.pk}/emails/").status_code == 200
+    [entry] = AccessLogEntry.objects.all()
+    assert (entry.user, entry.patient, entry.count) == (nurse, patient, 2)
+
+
 def test_each_day_and_each_person_has_its_own_line(nurse, reception, patient):
     log_patient_access(nurse, patient, at=NOW)
     log_patient_access(nurse, patient, at=NOW + dt.timedelta(hours=3))

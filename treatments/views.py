@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from meso_clinic.access import ClinicPermissionRequiredMixin
-from meso_clinic.access_log import log_patient_access
+from meso_clinic.access_log import PatientRecordMixin
 from patients.models import Patient
 
 from . import patch_tests, selectors, services
@@ -392,7 +392,7 @@ class DayView(ClinicPermissionRequiredMixin, TemplateView):
         return super().get_context_data(day=day, rows=shown.rows, page_obj=shown.page, form=form, **kwargs)
 
 
-class PatientSessionsView(ClinicPermissionRequiredMixin, ListView):
+class PatientSessionsView(PatientRecordMixin, ClinicPermissionRequiredMixin, ListView):
     """Every session of a patient, newest first, 50 a page (the patient page shows the latest 20)."""
 
     permission_required = ("patients.view_patient", "treatments.view_session")
@@ -401,8 +401,7 @@ class PatientSessionsView(ClinicPermissionRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        self.patient = get_object_or_404(Patient, pk=self.kwargs["pk"])
-        log_patient_access(self.request.user, self.patient)  # opening a patient's record (access log)
+        self.patient = self.opened_patient()
         return selectors.patient_sessions(self.patient)
 
     def get_context_data(self, **kwargs):
