@@ -21,14 +21,36 @@ def message_id(reminder: Reminder) -> str:
     return f"<reminder-{reminder.pk}-{reminder.session_id}@{settings.MESSAGE_ID_DOMAIN}>"
 
 
-def render_reminder(reminder: Reminder) -> EmailMultiAlternatives:
+class ReminderTexts:
+    """The reminder texts and aftercare plans that renders need, read at first use in two queries (a
+    few dozen short rows) and kept for a chunk of sends (aftercare.services.reminders_send): edits
+    by a manager apply from the next chunk on."""
+
+    def __init__(self) -> None:
+        self._messages: dict[tuple[str, str], ReminderMessage] | None = None
+        self._plans: dict[int, AftercarePlan] | None = None
+
+    def message(self, kind: str, language: str) -> ReminderMessage:
+        if self._messages is None:
+            self._messages = {(m.kind, m.language): m for m in ReminderMessage.objects.all()}
+        found = self._messages.get((kind, language)) or self._messages.get((kind, "en"))
+        if found is None:
+            raise ReminderMessage.DoesNotExist(f"No text for {kind} reminders, in {language} or English.")
+        return found
+
+    def plan(self, area_id: int) -> AftercarePlan | None:
+        if self._plans is None:
+            self._plans = {p.area_id: p for p in AftercarePlan.objects.all()}
+        return self._plans.get(area_id)
+
+
+def render_reminder(reminder: Reminder, *, texts: ReminderTexts | None = None) -> EmailMultiAlternatives:
+    texts = texts or ReminderTexts()
     session = reminder.session
     patient = session.patient
     language = patient.preferred_language if patient.preferred_language in ("en", "tr") else "en"
-    words = ReminderMessage.objects.filter(
-        kind=reminder.kind, language=language
-    ).first() or ReminderMessage.objects.get(kind=reminder.kind, language="en")
-    plan = AftercarePlan.objects.filter(area_id=session.area_id).first()
+    words = texts.message(reminder.kind, language)
+    plan = texts.plan(session.area_id)
     context = {
         "patient_name": patient.given_name,
         "paragraphs": [p.strip() for p in words.body.split("\n\n") if p.strip()],

@@ -115,14 +115,24 @@ def reminders_release_expired(*, now: dt.datetime) -> int:
 
 
 def reminders_dispatch(
-    *, now: dt.datetime | None = None, limit: int | None = None, enqueue: Callable[[int, str, dt.datetime], None]
+    *,
+    now: dt.datetime | None = None,
+    limit: int | None = None,
+    enqueue: Callable[[int, str, dt.datetime], None] | None = None,
+    enqueue_chunk: Callable[[list[int], str, dt.datetime], None] | None = None,
 ) -> int:
-    """Claim due rows (skipping rows another dispatcher holds) and enqueue one send each, on commit.
+    """Claim due rows (skipping rows another dispatcher holds) and enqueue their sends, on commit.
+
+    `enqueue_chunk` gets the claimed ids REMINDER_SEND_CHUNK at a time (one task sends a chunk over one
+    connection: the Celery and database round trips of a task are paid once per chunk, issue 7);
+    `enqueue` gets them one by one.
 
     Never more than REMINDER_MAX_IN_FLIGHT rows are out at once: a lease starts when a row is
     claimed, so a claim that would wait in the broker longer than its lease is not made. Without the
     cap a backlog (after an outage, a slow relay) makes sends arrive after their lease and do nothing.
     """
+    if (enqueue is None) == (enqueue_chunk is None):
+        raise TypeError("reminders_dispatch needs one of enqueue and enqueue_chunk")
     now = now or timezone.now()
     limit = limit or settings.REMINDER_DISPATCH_BATCH
     reminders_release_expired(now=now)
@@ -143,7 +153,12 @@ def reminders_dispatch(
         Reminder.objects.filter(pk__in=ids).update(
             status=Reminder.Status.SENDING, lease_token=token, lease_expires_at=lease
         )
-        transaction.on_commit(lambda: [enqueue(pk, token, lease) for pk in ids])
+        if enqueue_chunk is not None:
+            size = max(1, settings.REMINDER_SEND_CHUNK)
+            chunks = [ids[start : start + size] for start in range(0, len(ids), size)]
+            transaction.on_commit(lambda: [enqueue_chunk(chunk, token, lease) for chunk in chunks])
+        else:
+            transaction.on_commit(lambda: [enqueue(pk, token, lease) for pk in ids])
     return len(ids)
 
 
@@ -167,14 +182,49 @@ def _describe(error: Exception) -> str:
 
 def reminder_send(*, reminder_id: int, token: str, now: dt.datetime | None = None) -> str:
     """Send one claimed reminder. Returns what happened: sent, skipped, cancelled, retry or failed."""
+    return reminders_send(reminder_ids=[reminder_id], token=token, now=now)[reminder_id]
+
+
+def reminders_send(*, reminder_ids: list[int], token: str, now: dt.datetime | None = None) -> dict[int, str]:
+    """Send a chunk of claimed reminders over this process's connection; what happened to each, by id.
+
+    Each outcome is one of sent, skipped (not ours: another delivery of the task took it, or the lease
+    was claimed afresh), cancelled, retry, failed or released. The rows are taken at once (a task
+    delivered twice sends nothing the second time), then each is sent and marked sent on its own, so
+    a worker killed mid-chunk leaves at most the one message in flight unmarked (the at-least-once
+    window, DESIGN.md). After a temporary failure (connection trouble, a 4xx) the rest of the chunk is
+    not tried: it goes back to pending, without counting an attempt, to be claimed after the back-off.
+    """
     now = now or timezone.now()
-    # Take the token: of two deliveries of the same task, only one gets the row.
-    taken = Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.SENDING, lease_token=token).update(
-        lease_token="", attempts=F("attempts") + 1  # an attempt is a real try, not a claim
-    )
-    if not taken:
-        return "skipped"
-    reminder = Reminder.objects.select_related("session__patient").get(pk=reminder_id)
+    ids = list(dict.fromkeys(reminder_ids))
+    outcomes = dict.fromkeys(ids, "skipped")
+    with transaction.atomic():
+        # Lock first: of two deliveries of the same chunk, the second finds the token gone.
+        mine = list(
+            Reminder.objects.select_for_update(of=("self",))
+            .filter(pk__in=ids, status=Reminder.Status.SENDING, lease_token=token)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if not mine:
+            return outcomes
+        # An attempt is a real try, not a claim.
+        Reminder.objects.filter(pk__in=mine).update(lease_token="", attempts=F("attempts") + 1)
+    reminders = Reminder.objects.select_related("session__patient").in_bulk(mine)
+    texts = emails.ReminderTexts()
+    pending = [pk for pk in ids if pk in reminders]
+    for position, pk in enumerate(pending):
+        outcome = _send_one(reminders[pk], texts, now=now)
+        outcomes[pk] = outcome
+        if outcome == "retry":
+            rest = pending[position + 1 :]
+            _release_untried(rest, now=now)
+            outcomes.update(dict.fromkeys(rest, "released"))
+            break
+    return outcomes
+
+
+def _send_one(reminder: Reminder, texts: emails.ReminderTexts, *, now: dt.datetime) -> str:
     session = reminder.session
     wanted_status = "booked" if reminder.kind == ReminderKind.PRE_SESSION else "performed"
     reason = ""
@@ -183,22 +233,37 @@ def reminder_send(*, reminder_id: int, token: str, now: dt.datetime | None = Non
     elif session.status != wanted_status:
         reason = f"The session is {session.get_status_display().lower()}."
     if reason:
-        Reminder.objects.filter(pk=reminder_id).update(status=Reminder.Status.CANCELLED, last_error=reason)
+        Reminder.objects.filter(pk=reminder.pk).update(status=Reminder.Status.CANCELLED, last_error=reason)
         return "cancelled"
     try:
-        email = render_reminder(reminder)
+        email = render_reminder(reminder, texts=texts)
         emails.connection.send(email)  # this process's connection, kept open across sends
     except (smtplib.SMTPException, OSError) as error:  # socket timeouts are OSErrors
         return _record_failure(reminder, error, now=now)
-    # Mark sent even if the lease ran out meanwhile, so that no later dispatch sends it again.
-    Reminder.objects.filter(pk=reminder_id).exclude(status=Reminder.Status.SENT).update(
-        status=Reminder.Status.SENT,
-        sent_at=timezone.now(),
-        message_id=message_id(reminder),
-        lease_expires_at=None,
-        last_error="",
-    )
+    sent = {
+        "status": Reminder.Status.SENT,
+        "sent_at": timezone.now(),
+        "message_id": message_id(reminder),
+        "lease_expires_at": None,
+        "last_error": "",
+    }
+    # The row as this chunk took it, unless its lease ran out meanwhile: then marked sent whatever it
+    # holds now, so that no later dispatch sends it again.
+    as_taken = {"status": Reminder.Status.SENDING, "sent_at": None, "message_id": "", "last_error": reminder.last_error}
+    if not Reminder.objects.update_if(reminder.pk, expected=as_taken, **sent):
+        Reminder.objects.filter(pk=reminder.pk).exclude(status=Reminder.Status.SENT).update(**sent)
     return "sent"
+
+
+def _release_untried(ids: list[int], *, now: dt.datetime) -> None:
+    """The rest of a chunk after a temporary failure: back to pending, the attempt not counted."""
+    if ids:
+        Reminder.objects.filter(pk__in=ids, status=Reminder.Status.SENDING, lease_token="").update(
+            status=Reminder.Status.PENDING,
+            attempts=F("attempts") - 1,
+            lease_expires_at=None,
+            next_attempt_at=now + dt.timedelta(seconds=settings.REMINDER_RETRY_BASE_SECONDS),
+        )
 
 
 def _record_failure(reminder: Reminder, error: Exception, *, now: dt.datetime) -> str:

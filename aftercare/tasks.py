@@ -1,6 +1,7 @@
 """Thin Celery tasks: ids in, a service call, nothing else (DESIGN.md)."""
 
 import logging
+from collections import Counter
 
 from celery import shared_task
 from celery.signals import worker_process_shutdown
@@ -23,14 +24,23 @@ def dispatch_due_reminders() -> int:
     # A send still in the broker when its lease runs out is dropped there: the row is claimed afresh.
     # Sends go to a queue of their own (meso_clinic.celery.reminder_queue): the next dispatch, on the
     # default queue, does not wait behind them.
+    # A chunk of sends is one task (REMINDER_SEND_CHUNK rows, one connection): issue 7.
     queue = reminder_queue()
     return services.reminders_dispatch(
-        enqueue=lambda pk, token, lease: send_reminder.apply_async((pk, token), expires=lease, queue=queue)
+        enqueue_chunk=lambda ids, token, lease: send_reminders.apply_async((ids, token), expires=lease, queue=queue)
     )
 
 
 @shared_task(ignore_result=True, acks_late=True)
+def send_reminders(reminder_ids: list[int], token: str) -> dict[str, int]:
+    """What happened, counted (sent, skipped, ...): the worker's log line says it, no patient data."""
+    outcomes = services.reminders_send(reminder_ids=reminder_ids, token=token)
+    return dict(Counter(outcomes.values()))
+
+
+@shared_task(ignore_result=True, acks_late=True)
 def send_reminder(reminder_id: int, token: str) -> str:
+    """One reminder (tests, and sends enqueued one by one before chunks: they still run after a deploy)."""
     return services.reminder_send(reminder_id=reminder_id, token=token)
 
 

@@ -44,6 +44,7 @@ PATIENT_LINK = "patient (emailed link)"
 TASK_ACTORS = {
     "aftercare.tasks.dispatch_due_reminders": "system: reminder worker",
     "aftercare.tasks.send_reminder": "system: reminder worker",
+    "aftercare.tasks.send_reminders": "system: reminder worker",
 }
 
 
@@ -284,6 +285,32 @@ class TrackedQuerySet(models.QuerySet):
             return updated
 
     update.alters_data = True
+
+    def update_if(self, pk, *, expected: dict[str, Any], **kwargs) -> bool:
+        """Update one row if it still holds the `expected` values (compare and set); True if it did.
+
+        The same history as update(), without its locking read: when the row matched, the values
+        before were the expected ones. For hot paths that know the row (a reminder marked sent).
+        `expected` must name every tracked field that changes; the new values must be plain values.
+        """
+        fields = self._fields_and_names(kwargs)
+        if missing := {f.name for f in fields} - set(expected):
+            raise TypeError(f"update_if needs the expected value of {', '.join(sorted(missing))}")
+        if any(_is_expression(value) for value in kwargs.values()):
+            raise TypeError("update_if takes plain values, not expressions")
+        with transaction.atomic(using=self.db, savepoint=False):
+            if not self.filter(pk=pk, **expected)._update_untracked(kwargs):
+                return False
+            before = {f.name: plain(expected[f.name]) for f in fields}
+            after = {f.name: plain(kwargs[f.name] if f.name in kwargs else kwargs[f.attname]) for f in fields}
+            if changes := _diff(before, after):
+                _write([_entry(self.model, pk, "changed", changes, _who(), timezone.now())], self.db)
+            return True
+
+    update_if.alters_data = True
+
+    def _update_untracked(self, kwargs: dict[str, Any]) -> int:
+        return super().update(**kwargs)
 
     def bulk_update(self, objs, fields, batch_size=None) -> int:
         objs = list(objs)

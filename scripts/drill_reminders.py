@@ -45,8 +45,10 @@ MESSAGE_ID_DOMAIN = "mesoclinic.example"
 PROGRESS_EVERY = 5.0  # seconds between progress lines
 POLL = 0.5  # seconds between database polls
 MIN_EVENT_GAP = 3.0  # seconds between two disruptions
-# An INFO line of a worker: "Task aftercare.tasks.send_reminder[<id>] succeeded in 0.02s: 'skipped'"
-TASK_RESULT = re.compile(r"Task (aftercare\.tasks\.\w+)\[[^\]]+\] succeeded in [\d.e-]+s: '?(\w+)'?")
+# INFO lines of a worker: "Task aftercare.tasks.send_reminders[<id>] succeeded in 0.28s: {'sent': 19, 'skipped': 1}",
+# "Task aftercare.tasks.dispatch_due_reminders[<id>] succeeded in 0.07s: 200"
+TASK_RESULT = re.compile(r"Task (aftercare\.tasks\.\w+)\[[^\]]+\] succeeded in [\d.e-]+s: (\{[^}]*\}|'?\w+'?)")
+OUTCOME_COUNT = re.compile(r"'(\w+)': (\d+)")
 
 
 def log(text: str) -> None:
@@ -732,9 +734,14 @@ class Drill:
             if errors:
                 print(f"   {child.log.name}: {len(errors)}, first: {errors[0][:140]}")
             for task, result in TASK_RESULT.findall(text):
-                results[f"{task.rsplit('.', 1)[-1]} -> {'claimed' if result.isdigit() else result}"] += (
-                    int(result) if result.isdigit() else 1
-                )
+                name = task.rsplit(".", 1)[-1]
+                if result.startswith("{"):  # a chunk of sends: outcomes counted
+                    for outcome, count in OUTCOME_COUNT.findall(result):
+                        results[f"{name} -> {outcome}"] += int(count)
+                elif result.isdigit():
+                    results[f"{name} -> claimed"] += int(result)
+                else:
+                    results[f"{name} -> {result.strip(chr(39))}"] += 1
         if results:  # only with --worker-loglevel INFO
             print(" task results in the worker logs: " + ", ".join(f"{k}: {v}" for k, v in sorted(results.items())))
 

@@ -123,6 +123,23 @@ def test_a_bulk_update_keeps_one_entry_per_record_with_before_and_after(patient,
         assert entry.changes == {"email_consent": [True, False]}
 
 
+def test_a_compare_and_set_update_keeps_the_same_history_and_changes_nothing_when_the_row_moved(patient, reception):
+    """update_if (the reminder worker's "mark sent") skips the locking read: the expected values are the before."""
+    old_phone = patient.phone
+    with acting_as(reception):
+        assert Patient.objects.update_if(patient.pk, expected={"phone": old_phone}, phone="+90 555 000 11 22")
+        # Someone else's change came first: the row no longer holds the expected value.
+        assert not Patient.objects.update_if(patient.pk, expected={"phone": old_phone}, phone="+90 555 999 99 99")
+    *_, entry = history_of(patient)
+    assert entry.changes == {"phone": [old_phone, "+90 555 000 11 22"]} and entry.changed_by == reception
+    assert Patient.objects.get(pk=patient.pk).phone == "+90 555 000 11 22"
+    assert len(history_of(patient)) == 2  # created, and the one change
+    with pytest.raises(TypeError, match="expected value of phone"):
+        Patient.objects.update_if(patient.pk, expected={}, phone="+90 555 000 00 00")
+    with pytest.raises(TypeError, match="plain values"):
+        Patient.objects.update_if(patient.pk, expected={"notes": ""}, notes=F("phone"))
+
+
 def test_a_bulk_update_by_expression_records_the_value_it_produced(patient, reception, nurse, physician):
     session = performed_session(patient, reception=reception, nurse=nurse, physician=physician, now=NOW)
     reminder = Reminder.objects.filter(session=session, status="pending").first()
