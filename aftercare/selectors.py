@@ -12,7 +12,7 @@ DELIVERY_RECENT = 20
 LIST_FIELDS = ("kind", "due_at", "status", "session__patient__given_name", "session__patient__family_name")
 
 
-PATIENT_EMAILS_SHOWN = 30  # on the patient page; "All emails" pages through the rest
+PATIENT_EMAILS_SHOWN = 10  # on the patient page; "All emails" pages through the rest
 
 
 def patient_emails(patient) -> QuerySet[Reminder]:

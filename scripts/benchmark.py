@@ -651,6 +651,7 @@ class Benchmark:
     def web(self) -> None:
         self.write_modules()
         self.setup_django()
+        self.vacuum()
         self.choose_pages()
         log("collectstatic into a temporary STATIC_ROOT")
         self.collectstatic()
@@ -890,6 +891,20 @@ class Benchmark:
             Session.objects.filter(pk__in=ids, notes=BENCH_NOTE).delete()
         log(f"deleted the benchmark's {len(ids)} sessions and their reminders")
         self.bench_session_ids = []
+        self.vacuum()
+
+    def vacuum(self) -> None:
+        """VACUUM ANALYZE the tables the dispatch run writes, as autovacuum would a little later: the rows it
+        added and deleted otherwise leave the visibility map stale, and the reminder dashboard's counts (index-only
+        scans) measured 58 instead of 33 ms in-process after two dispatch runs."""
+        from django.db import connection
+
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            for table in ("aftercare_reminder", "treatments_session", "treatments_sessionproduct",
+                          "meso_clinic_historyentry"):
+                cursor.execute(f"VACUUM ANALYZE {table}")  # noqa: S608 - the table names above
+        log(f"VACUUM ANALYZE of the tables the dispatch run writes: {time.perf_counter() - started:.1f} s")
 
     # --- the run -----------------------------------------------------------------------------------------------
 

@@ -300,7 +300,7 @@ class TreatmentSummary:
     consents: list[Consent]
     courses: list[Course]
     sessions: list[Session]
-    limit: int = 20  # each list shows the latest `limit`; the page links to all when it is full
+    limit: int = 10  # each list shows the latest `limit`; the page links to all when it is full
 
 
 def patient_sessions(patient: Patient) -> QuerySet[Session]:
@@ -329,7 +329,7 @@ def with_product_lists(sessions: list[Session]) -> list[Session]:
     return sessions
 
 
-def patient_treatment_summary(patient: Patient, *, limit: int = 20) -> TreatmentSummary:
+def patient_treatment_summary(patient: Patient, *, limit: int = 10) -> TreatmentSummary:
     """The latest `limit` of each list, in five queries whatever the length of the history: what each
     patch test and session lists (products, lots) comes in the same query, gathered by ListAgg."""
     patch_tests = list(
