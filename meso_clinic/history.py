@@ -23,6 +23,7 @@ records past their retention period, and for test clean-up; the deletion is stil
 
 import contextlib
 import datetime as dt
+import json
 import uuid
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
@@ -32,7 +33,9 @@ from typing import Any
 
 from celery.signals import task_postrun, task_prerun
 from django.conf import settings
-from django.db import models, router, transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connections, models, router, transaction
+from django.db.models import sql
 from django.db.models.fields.files import FieldFile
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
@@ -298,12 +301,17 @@ class TrackedQuerySet(models.QuerySet):
             raise TypeError(f"update_if needs the expected value of {', '.join(sorted(missing))}")
         if any(_is_expression(value) for value in kwargs.values()):
             raise TypeError("update_if takes plain values, not expressions")
+        before = {f.name: plain(expected[f.name]) for f in fields}
+        after = {f.name: plain(kwargs[f.name] if f.name in kwargs else kwargs[f.attname]) for f in fields}
+        changes = _diff(before, after)
+        matching = self.filter(pk=pk, **expected)
+        if changes and connections[self.db].vendor == "postgresql":
+            return matching._update_with_entry(pk, kwargs, _entry(self.model, pk, "changed", changes, _who(),
+                                                                  timezone.now()))
         with transaction.atomic(using=self.db, savepoint=False):
-            if not self.filter(pk=pk, **expected)._update_untracked(kwargs):
+            if not matching._update_untracked(kwargs):
                 return False
-            before = {f.name: plain(expected[f.name]) for f in fields}
-            after = {f.name: plain(kwargs[f.name] if f.name in kwargs else kwargs[f.attname]) for f in fields}
-            if changes := _diff(before, after):
+            if changes:
                 _write([_entry(self.model, pk, "changed", changes, _who(), timezone.now())], self.db)
             return True
 
@@ -311,6 +319,29 @@ class TrackedQuerySet(models.QuerySet):
 
     def _update_untracked(self, kwargs: dict[str, Any]) -> int:
         return super().update(**kwargs)
+
+    def _update_with_entry(self, pk, kwargs: dict[str, Any], entry) -> bool:
+        """PostgreSQL: the update and its history entry in one statement (a CTE), so one round trip and
+        atomic without a transaction of its own; the entry is written only if the row matched."""
+        from .models import HistoryEntry
+
+        query = self.query.chain(sql.UpdateQuery)
+        query.add_update_values(kwargs)
+        update_sql, update_params = query.get_compiler(self.db).as_sql()
+        opts, history = self.model._meta, HistoryEntry._meta
+        columns = ["content_type_id", "object_id", "action", "changed_by_id", "actor", "at", "changes"]
+        quote = connections[self.db].ops.quote_name
+        statement = (
+            f"WITH changed AS ({update_sql} RETURNING {quote(opts.pk.column)}) "  # noqa: S608 - Django's own SQL
+            f"INSERT INTO {quote(history.db_table)} ({', '.join(quote(c) for c in columns)}) "
+            f"SELECT %s, %s, %s, %s, %s, %s, %s::jsonb FROM changed"
+        )
+        changes = json.dumps(entry.changes, cls=DjangoJSONEncoder)
+        params = (*update_params, entry.content_type_id, pk, entry.action, entry.changed_by_id, entry.actor, entry.at,
+                  changes)
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(statement, params)
+            return cursor.rowcount == 1
 
     def bulk_update(self, objs, fields, batch_size=None) -> int:
         objs = list(objs)

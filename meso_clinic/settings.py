@@ -271,12 +271,13 @@ SESSION_PAST_GRACE_MINUTES = env.int("SESSION_PAST_GRACE_MINUTES", default=15)  
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")  # absolute links in patient emails
 MESSAGE_ID_DOMAIN = env.str("MESSAGE_ID_DOMAIN", default="mesoclinic.example")
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
-REMINDER_DISPATCH_SECONDS = env.float("REMINDER_DISPATCH_SECONDS", default=60.0)
+# At most REMINDER_MAX_IN_FLIGHT / REMINDER_DISPATCH_SECONDS messages/s go out (docs/deploy.md, "Beat").
+REMINDER_DISPATCH_SECONDS = env.float("REMINDER_DISPATCH_SECONDS", default=10.0)
 REMINDER_DISPATCH_BATCH = env.int("REMINDER_DISPATCH_BATCH", default=500)
 REMINDER_LEASE_SECONDS = env.int("REMINDER_LEASE_SECONDS", default=300)  # well above EMAIL_TIMEOUT
 # Sends per task, over one connection (at most this many messages of a chunk wait behind a slow one).
 REMINDER_SEND_CHUNK = env.int("REMINDER_SEND_CHUNK", default=20)
-REMINDER_MAX_IN_FLIGHT = env.int("REMINDER_MAX_IN_FLIGHT", default=200)  # claimed and not yet sent, at most
+REMINDER_MAX_IN_FLIGHT = env.int("REMINDER_MAX_IN_FLIGHT", default=1000)  # claimed and not yet sent, at most
 REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=6)
 REMINDER_RETRY_BASE_SECONDS = env.int("REMINDER_RETRY_BASE_SECONDS", default=60)  # doubles per attempt, max 1 h
 REPORT_LINK_MAX_AGE_DAYS = env.int("REPORT_LINK_MAX_AGE_DAYS", default=90)

@@ -81,7 +81,7 @@ def test_a_claim_is_enqueued_in_chunks_and_each_reminder_is_sent_once(
 def test_a_chunk_reads_the_rows_texts_and_plans_once_not_once_per_reminder(
     django_capture_on_commit_callbacks, smtp_server, session, settings
 ):
-    """The queries of a chunk: a fixed part, then two per message (mark sent, its history entry)."""
+    """The queries of a chunk: a fixed part, then one per message (marked sent with its history entry)."""
     chunks = claim_chunks(django_capture_on_commit_callbacks, size=6, settings=settings)
     [(ids, token)] = chunks
     with CaptureQueriesContext(connection) as six:
@@ -90,12 +90,14 @@ def test_a_chunk_reads_the_rows_texts_and_plans_once_not_once_per_reminder(
         send(ids, token)  # taken already: one locking read, nothing else
     assert len(statements(again)) == 1
     sql = statements(six)
-    marks = [q for q in sql if q.startswith('UPDATE "aftercare_reminder" SET "status"')]
-    history = [q for q in sql if q.startswith('INSERT INTO "meso_clinic_historyentry"')]
+    marks = [q for q in sql if 'UPDATE "aftercare_reminder" SET "status"' in q]
+    history = [q for q in sql if 'INSERT INTO "meso_clinic_historyentry"' in q]
     assert len(marks) == 6 and len(history) == 7  # six marked sent, and the attempts of all six in one
+    # On PostgreSQL a mark and its history entry are one statement (history.TrackedQuerySet.update_if).
+    per_message = 1 if connection.vendor == "postgresql" else 2
     # Taking the rows (lock, update, read back the attempts, history), loading them with session and
     # patient, all the texts, all the plans: the same with 6 or 20 in the chunk.
-    assert len(sql) - 6 * 2 == 8, [q[:80] for q in sql]
+    assert len(sql) - 6 * per_message == 8, [q[:80] for q in sql]
     assert sum("aftercare_remindermessage" in q for q in sql) == 1
     assert sum('FROM "aftercare_aftercareplan"' in q for q in sql) == 1
 
