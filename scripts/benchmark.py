@@ -21,7 +21,7 @@ Physicians must give a two-factor code after their password: the benchmark gives
 authenticator for the run (removed at the end) and signs in with its current code.
 
     .venv/bin/python scripts/benchmark.py --password PW [--database meso_bench] [--user physician]
-        [--duration 12] [--connections 8] [--reminders 20000] [--concurrency 4] [--explain] [--skip-web]
+        [--duration 12] [--connections 8] [--reminders 20000] [--concurrency 6] [--explain] [--skip-web]
         [--skip-dispatch]
 
 Exit status: 0 when it ran (whatever the figures), 1 when dispatch lost or duplicated a message, 2 when it could
@@ -1086,8 +1086,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument("--reminders", type=int, default=20000, help="due reminders to dispatch (default 20000)")
     parser.add_argument("--worker-processes", type=int, default=1, help="celery worker processes (default 1)")
-    parser.add_argument("--concurrency", type=int, default=4,
-                        help="prefork pool size per worker (default 4: two per core, as docs/deploy.md advises)")
+    parser.add_argument("--concurrency", type=int, default=6,
+                        help="prefork pool size per worker (default 6: three per core, as docs/deploy.md advises)")
     parser.add_argument("--dispatch-seconds", type=float, default=1.0,
                         help="REMINDER_DISPATCH_SECONDS, beat's tick (default 1; the app's default is 60)")
     parser.add_argument("--dispatch-batch", type=int, default=0, help="REMINDER_DISPATCH_BATCH (default: app's)")
