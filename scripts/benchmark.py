@@ -435,6 +435,7 @@ class Benchmark:
         assert self.children is not None
         child = self.children.spawn("gunicorn", [
             PYTHON, "-m", "gunicorn", "meso_clinic.wsgi:application", "--workers", str(self.args.workers),
+            *(["--threads", str(self.args.gunicorn_threads)] if self.args.gunicorn_threads > 1 else []),
             "--bind", f"{HOST}:{self.web_port}", "--timeout", "60", "--graceful-timeout", "5",
             "--log-level", "warning", "--chdir", str(ROOT),
         ])
@@ -944,7 +945,8 @@ class Benchmark:
         print("=" * 118)
         if self.pages and self.ceiling and self.ceiling.wrk:
             ceiling_rps = rps(self.ceiling.wrk)
-            print(f" gunicorn {a.workers} workers (sync), wrk -t{a.threads} -c{a.connections} -d{a.duration:g}s, "
+            kind = "sync" if a.gunicorn_threads <= 1 else f"gthread x {a.gunicorn_threads}"
+            print(f" gunicorn {a.workers} workers ({kind}), wrk -t{a.threads} -c{a.connections} -d{a.duration:g}s, "
                   f"signed in as {a.user!r}; queries counted in-process (test Client), best of 3 for server ms")
             print(f" {'page':<34} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6} "
                   f"{'queries':>7} {'SQL ms':>7} {'server ms':>9} {'KB':>5} {'vs ceiling':>10}  targets")
@@ -1084,6 +1086,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument("--gunicorn-threads", type=int, default=1,
+                        help="threads per gunicorn worker (default 1: sync workers; more runs the gthread worker)")
     parser.add_argument("--reminders", type=int, default=20000, help="due reminders to dispatch (default 20000)")
     parser.add_argument("--worker-processes", type=int, default=1, help="celery worker processes (default 1)")
     parser.add_argument("--concurrency", type=int, default=6,
