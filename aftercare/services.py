@@ -9,6 +9,7 @@ from a killed worker or a restarted Redis. Nothing is ever a long-ETA Celery tas
 import datetime as dt
 import logging
 import smtplib
+import traceback
 import uuid
 from collections.abc import Callable
 
@@ -214,7 +215,16 @@ def reminders_send(*, reminder_ids: list[int], token: str, now: dt.datetime | No
     texts = emails.ReminderTexts()
     pending = [pk for pk in ids if pk in reminders]
     for position, pk in enumerate(pending):
-        outcome = _send_one(reminders[pk], texts, now=now)
+        try:
+            outcome = _send_one(reminders[pk], texts, now=now)
+        except Exception as error:  # noqa: BLE001 - one broken reminder must not take its chunk-mates down
+            # A bug or bad data in one reminder (not the relay's answer): a retry with back-off, then failed,
+            # shown to staff; the rest of the chunk goes on. The log has the id and the error's type only.
+            where = traceback.extract_tb(error.__traceback__)[-1]
+            log.error("reminder %s could not be sent: %s at %s:%s", pk, type(error).__name__, where.filename,
+                      where.lineno)
+            outcomes[pk] = _record_failure(reminders[pk], error, now=now)
+            continue
         outcomes[pk] = outcome
         if outcome == "retry":
             rest = pending[position + 1 :]

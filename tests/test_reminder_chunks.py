@@ -143,3 +143,33 @@ def test_after_a_temporary_failure_the_untried_rest_goes_back_to_pending_without
     with time_machine.travel(backoff, tick=False):
         assert set(services.reminders_send(reminder_ids=ids_again, token=token_again).values()) == {"sent"}
     assert len(smtp_server.handler.messages) == 6
+
+
+def test_a_reminder_that_breaks_while_rendering_fails_alone_and_its_chunk_mates_are_sent(
+    django_capture_on_commit_callbacks, smtp_server, session, settings, monkeypatch, caplog
+):
+    """A bug or bad data in one reminder is that reminder's failure (a retry, then failed), not the chunk's."""
+    from aftercare import services as aftercare_services
+
+    [(ids, token)] = claim_chunks(django_capture_on_commit_callbacks, size=6, settings=settings)
+    broken = ids[2]
+    render = aftercare_services.render_reminder
+
+    def render_or_break(reminder, **kwargs):
+        if reminder.pk == broken:
+            raise ValueError("zeynep@example.com is not a valid address")  # a message with patient data
+        return render(reminder, **kwargs)
+
+    monkeypatch.setattr(aftercare_services, "render_reminder", render_or_break)
+
+    outcomes = send(ids, token)
+
+    assert outcomes[broken] == "retry"
+    assert [outcomes[pk] for pk in ids if pk != broken] == ["sent"] * 5
+    assert len(smtp_server.handler.messages) == 5
+    row = Reminder.objects.get(pk=broken)
+    assert (row.status, row.attempts) == ("pending", 1) and row.last_error.startswith("ValueError")
+    ours = [r.getMessage() for r in caplog.records if r.name == "aftercare.services"]
+    assert len(ours) == 1 and ours[0].startswith(f"reminder {broken} could not be sent: ValueError at ")
+    assert "zeynep" not in ours[0]  # the log names the row and the error's type, not its message
+    assert not any(r.exc_info for r in caplog.records if r.name == "aftercare.services")  # no traceback text
