@@ -151,8 +151,12 @@ def reminders_dispatch(
             .order_by("due_at", "id")
             .values_list("pk", flat=True)[:room]
         )
-        Reminder.objects.filter(pk__in=ids).update(
-            status=Reminder.Status.SENDING, lease_token=token, lease_expires_at=lease
+        # Locked above as pending: a compare-and-set keeps their history in the same statement (issue 7).
+        Reminder.objects.filter(pk__in=ids).update_all_if(
+            expected={"status": Reminder.Status.PENDING},
+            status=Reminder.Status.SENDING,
+            lease_token=token,
+            lease_expires_at=lease,
         )
         if enqueue_chunk is not None:
             size = max(1, settings.REMINDER_SEND_CHUNK)

@@ -296,6 +296,13 @@ class TrackedQuerySet(models.QuerySet):
         before were the expected ones. For hot paths that know the row (a reminder marked sent).
         `expected` must name every tracked field that changes; the new values must be plain values.
         """
+        return self.filter(pk=pk).update_all_if(expected=expected, **kwargs) == 1
+
+    update_if.alters_data = True
+
+    def update_all_if(self, *, expected: dict[str, Any], **kwargs) -> int:
+        """update_if for every row of the queryset that holds `expected` (the reminder dispatch's claim of
+        hundreds of pending rows): how many were updated, each with its history entry."""
         fields = self._fields_and_names(kwargs)
         if missing := {f.name for f in fields} - set(expected):
             raise TypeError(f"update_if needs the expected value of {', '.join(sorted(missing))}")
@@ -304,44 +311,39 @@ class TrackedQuerySet(models.QuerySet):
         before = {f.name: plain(expected[f.name]) for f in fields}
         after = {f.name: plain(kwargs[f.name] if f.name in kwargs else kwargs[f.attname]) for f in fields}
         changes = _diff(before, after)
-        matching = self.filter(pk=pk, **expected)
+        matching = self.filter(**expected)
         if changes and connections[self.db].vendor == "postgresql":
-            return matching._update_with_entry(pk, kwargs, _entry(self.model, pk, "changed", changes, _who(),
-                                                                  timezone.now()))
-        with transaction.atomic(using=self.db, savepoint=False):
-            if not matching._update_untracked(kwargs):
-                return False
-            if changes:
-                _write([_entry(self.model, pk, "changed", changes, _who(), timezone.now())], self.db)
-            return True
+            return matching._update_with_entries(kwargs, _entry(self.model, None, "changed", changes, _who(),
+                                                                timezone.now()))
+        return matching.update(**kwargs)  # elsewhere (SQLite in development): the tracked update, same history
 
-    update_if.alters_data = True
+    update_all_if.alters_data = True
 
-    def _update_untracked(self, kwargs: dict[str, Any]) -> int:
-        return super().update(**kwargs)
-
-    def _update_with_entry(self, pk, kwargs: dict[str, Any], entry) -> bool:
-        """PostgreSQL: the update and its history entry in one statement (a CTE), so one round trip and
-        atomic without a transaction of its own; the entry is written only if the row matched."""
+    def _update_with_entries(self, kwargs: dict[str, Any], entry) -> int:
+        """PostgreSQL: the update and one history entry per updated row in one statement (a CTE): one round
+        trip, atomic without a transaction of its own, entries only for the rows that matched."""
         from .models import HistoryEntry
 
         query = self.query.chain(sql.UpdateQuery)
         query.add_update_values(kwargs)
-        update_sql, update_params = query.get_compiler(self.db).as_sql()
+        compiler = query.get_compiler(self.db)
+        compiler.pre_sql_setup()  # a filter across tables becomes "pk IN (subquery)"; nothing runs on PostgreSQL
+        update_sql, update_params = compiler.as_sql()
         opts, history = self.model._meta, HistoryEntry._meta
         columns = ["content_type_id", "object_id", "action", "changed_by_id", "actor", "at", "changes"]
         quote = connections[self.db].ops.quote_name
+        pk = quote(opts.pk.column)
         statement = (
-            f"WITH changed AS ({update_sql} RETURNING {quote(opts.pk.column)}) "  # noqa: S608 - Django's own SQL
+            f"WITH changed AS ({update_sql} RETURNING {pk}) "  # noqa: S608 - Django's own SQL and quoted names
             f"INSERT INTO {quote(history.db_table)} ({', '.join(quote(c) for c in columns)}) "
-            f"SELECT %s, %s, %s, %s, %s, %s, %s::jsonb FROM changed"
+            f"SELECT %s, changed.{pk}, %s, %s, %s, %s, %s::jsonb FROM changed"
         )
         changes = json.dumps(entry.changes, cls=DjangoJSONEncoder)
-        params = (*update_params, entry.content_type_id, pk, entry.action, entry.changed_by_id, entry.actor, entry.at,
+        params = (*update_params, entry.content_type_id, entry.action, entry.changed_by_id, entry.actor, entry.at,
                   changes)
         with connections[self.db].cursor() as cursor:
             cursor.execute(statement, params)
-            return cursor.rowcount == 1
+            return cursor.rowcount
 
     def bulk_update(self, objs, fields, batch_size=None) -> int:
         objs = list(objs)

@@ -140,6 +140,23 @@ def test_a_compare_and_set_update_keeps_the_same_history_and_changes_nothing_whe
         Patient.objects.update_if(patient.pk, expected={"notes": ""}, notes=F("phone"))
 
 
+def test_a_compare_and_set_of_many_rows_writes_one_entry_per_row_it_changed(patient, reception):
+    """update_all_if (the reminder dispatch's claim): every row that holds the expected values, with history."""
+    other = Patient.objects.create(
+        given_name="Emma", family_name="Clarke", date_of_birth=dt.date(1979, 11, 3), sex="female", notes="old"
+    )
+    Patient.objects.filter(pk=patient.pk).update(notes="different")
+    with acting_as(reception):
+        changed = Patient.objects.filter(pk__in=[patient.pk, other.pk]).update_all_if(
+            expected={"notes": "old"}, notes="new"
+        )
+    assert changed == 1  # only Emma still held the expected value
+    assert Patient.objects.get(pk=other.pk).notes == "new" and Patient.objects.get(pk=patient.pk).notes == "different"
+    *_, entry = history_of(other)
+    assert entry.changes == {"notes": ["old", "new"]} and entry.changed_by == reception and entry.actor
+    assert history_of(patient)[-1].changes == {"notes": [patient.notes, "different"]}  # nothing more for Zeynep
+
+
 def test_a_bulk_update_by_expression_records_the_value_it_produced(patient, reception, nurse, physician):
     session = performed_session(patient, reception=reception, nurse=nurse, physician=physician, now=NOW)
     reminder = Reminder.objects.filter(session=session, status="pending").first()
