@@ -33,6 +33,7 @@ from typing import Any
 
 from celery.signals import task_postrun, task_prerun
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, models, router, transaction
 from django.db.models import sql
@@ -328,7 +329,10 @@ class TrackedQuerySet(models.QuerySet):
         query.add_update_values(kwargs)
         compiler = query.get_compiler(self.db)
         compiler.pre_sql_setup()  # a filter across tables becomes "pk IN (subquery)"; nothing runs on PostgreSQL
-        update_sql, update_params = compiler.as_sql()
+        try:
+            update_sql, update_params = compiler.as_sql()
+        except EmptyResultSet:  # e.g. pk__in=[]: no row can match
+            return 0
         opts, history = self.model._meta, HistoryEntry._meta
         columns = ["content_type_id", "object_id", "action", "changed_by_id", "actor", "at", "changes"]
         quote = connections[self.db].ops.quote_name

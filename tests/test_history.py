@@ -155,6 +155,8 @@ def test_a_compare_and_set_of_many_rows_writes_one_entry_per_row_it_changed(pati
     *_, entry = history_of(other)
     assert entry.changes == {"notes": ["old", "new"]} and entry.changed_by == reception and entry.actor
     assert history_of(patient)[-1].changes == {"notes": [patient.notes, "different"]}  # nothing more for Zeynep
+    # No row to consider (a dispatch that found nothing due): nothing happens.
+    assert Patient.objects.filter(pk__in=[]).update_all_if(expected={"notes": "new"}, notes="newer") == 0
 
 
 def test_a_bulk_update_by_expression_records_the_value_it_produced(patient, reception, nurse, physician):
