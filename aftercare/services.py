@@ -134,6 +134,11 @@ def reminders_dispatch(
     """
     if (enqueue is None) == (enqueue_chunk is None):
         raise TypeError("reminders_dispatch needs one of enqueue and enqueue_chunk")
+    if enqueue is not None:  # one by one: each chunk's rows in turn
+        def enqueue_chunk(chunk: list[int], token: str, lease: dt.datetime) -> None:
+            for pk in chunk:
+                enqueue(pk, token, lease)
+
     now = now or timezone.now()
     limit = limit or settings.REMINDER_DISPATCH_BATCH
     reminders_release_expired(now=now)
@@ -158,12 +163,9 @@ def reminders_dispatch(
             lease_token=token,
             lease_expires_at=lease,
         )
-        if enqueue_chunk is not None:
-            size = max(1, settings.REMINDER_SEND_CHUNK)
-            chunks = [ids[start : start + size] for start in range(0, len(ids), size)]
-            transaction.on_commit(lambda: [enqueue_chunk(chunk, token, lease) for chunk in chunks])
-        else:
-            transaction.on_commit(lambda: [enqueue(pk, token, lease) for pk in ids])
+        size = max(1, settings.REMINDER_SEND_CHUNK)
+        chunks = [ids[start : start + size] for start in range(0, len(ids), size)]
+        transaction.on_commit(lambda: [enqueue_chunk(chunk, token, lease) for chunk in chunks])
     return len(ids)
 
 

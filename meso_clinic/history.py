@@ -306,9 +306,9 @@ class TrackedQuerySet(models.QuerySet):
         hundreds of pending rows): how many were updated, each with its history entry."""
         fields = self._fields_and_names(kwargs)
         if missing := {f.name for f in fields} - set(expected):
-            raise TypeError(f"update_if needs the expected value of {', '.join(sorted(missing))}")
+            raise TypeError(f"a compare-and-set needs the expected value of {', '.join(sorted(missing))}")
         if any(_is_expression(value) for value in kwargs.values()):
-            raise TypeError("update_if takes plain values, not expressions")
+            raise TypeError("a compare-and-set takes plain values, not expressions")
         before = {f.name: plain(expected[f.name]) for f in fields}
         after = {f.name: plain(kwargs[f.name] if f.name in kwargs else kwargs[f.attname]) for f in fields}
         changes = _diff(before, after)
