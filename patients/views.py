@@ -59,9 +59,9 @@ class PatientDetailView(ClinicPermissionRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         log_patient_access(self.request.user, self.object)  # the access log (meso_clinic/access_log.py)
         today = timezone.localdate()
-        # The latest 10 (the full history is on the record's own pages); the answers as shown on the day
+        # The latest 20 (the full history is on the record's own pages); the answers as shown on the day
         # (answer_record, the largest column) are only read by the screening's page.
-        screenings = list(self.object.screenings.select_related("taken_by", "decided_by").defer("answer_record")[:10])
+        screenings = list(self.object.screenings.select_related("taken_by", "decided_by").defer("answer_record")[:20])
         return super().get_context_data(
             age=self.object.age_on(today),
             screenings=screenings,

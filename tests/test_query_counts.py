@@ -8,6 +8,7 @@ not through the services: what is measured is reading them. Not timed: figures a
 
 import datetime as dt
 import itertools
+import re
 import time
 
 import pytest
@@ -109,11 +110,17 @@ def test_the_patient_page_with_a_long_history(signed_in, patient, history):
     small, _ = queries_of(signed_in, f"/patients/{patient.pk}/")
     add_history(patient, history, sessions=30, reminders=100, start=history.scheduled_at - 30 * 7 * DAY)
     assert patient.sessions.count() == 61 and Reminder.objects.filter(session__patient=patient).count() >= 200
+    for weeks in range(5):  # more patch tests than the sessions list shows
+        PatchTest.objects.create(patient=patient, applied_at=history.scheduled_at - (100 + weeks) * 7 * DAY,
+                                 site="inner forearm", applied_by=history.performed_by)
     big, html = queries_of(signed_in, f"/patients/{patient.pk}/")
     assert big <= MAX_QUERIES
     assert big == small
     # Bounded lists, newest first, with what each lists (products and lots) from the same queries.
     assert html.count('href="/treatments/sessions/') == 10
+    # Patch tests have no page of their own listing them all: up to 20 stay on the patient page.
+    tests = PatchTest.objects.filter(patient=patient).count()
+    assert 10 < tests <= 20 and len(re.findall(r'href="/treatments/patch-tests/\d+/"', html)) == tests
     assert f"{VITAMINS} (lot VC-{patient.pk})" in html and CREAM in html
     assert html.count("550 No such user") <= 10
     # The lists are full: the page links to all of them, paged by 50 with the same queries on every page.

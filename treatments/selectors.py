@@ -300,7 +300,7 @@ class TreatmentSummary:
     consents: list[Consent]
     courses: list[Course]
     sessions: list[Session]
-    limit: int = 10  # each list shows the latest `limit`; the page links to all when it is full
+    limit: int = 10  # the latest `limit` sessions; the page links to all of them when the list is full
 
 
 def patient_sessions(patient: Patient) -> QuerySet[Session]:
@@ -329,14 +329,15 @@ def with_product_lists(sessions: list[Session]) -> list[Session]:
     return sessions
 
 
-def patient_treatment_summary(patient: Patient, *, limit: int = 10) -> TreatmentSummary:
-    """The latest `limit` of each list, in five queries whatever the length of the history: what each
-    patch test and session lists (products, lots) comes in the same query, gathered by ListAgg."""
+def patient_treatment_summary(patient: Patient, *, limit: int = 10, record_limit: int = 20) -> TreatmentSummary:
+    """The latest `limit` sessions (they have an "All sessions" page) and the latest `record_limit` patch tests
+    and consents (short lines, no page of their own), in five queries whatever the length of the history: what
+    each patch test and session lists (products, lots) comes in the same query, gathered by ListAgg."""
     patch_tests = list(
         PatchTest.objects.filter(patient=patient)
         .only("pk", "applied_at", "read_at", "result", "reaction_cleared_at")
         .annotate(product_names=ListAgg("products__name"))
-        .order_by("-applied_at", "-id")[:limit]
+        .order_by("-applied_at", "-id")[:record_limit]
     )
     for test in patch_tests:
         test.product_list = split_list(test.product_names)
@@ -347,7 +348,7 @@ def patient_treatment_summary(patient: Patient, *, limit: int = 10) -> Treatment
         consents=list(
             consents.only(
                 "pk", "consented_at", "withdrawn_at", "text__title", "text__version", "course__indication__name"
-            )[:limit]
+            )[:record_limit]
         ),
         courses=patient_courses(patient),
         sessions=sessions,
