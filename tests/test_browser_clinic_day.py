@@ -42,6 +42,7 @@ from aftercare import services as aftercare_services
 from aftercare.models import Reminder, SideEffectReport
 from aftercare.tasks import send_reminder
 from patients.models import EligibilityScreening, Outcome, Patient
+from tests.fixtures.aftercare import wait_until_marked
 from tests.fixtures.browser import screenshot_path, sign_in
 from tests.fixtures.staff import PASSWORD
 from tests.fixtures.treatments import VITAMINS
@@ -332,6 +333,7 @@ def test_a_clinic_day_from_registration_to_a_closed_side_effect_report(
         assert sheet_email.message["Subject"] == "Bakım talimatlarınız · MesoClinic"  # no patient data
         text = sheet_email.message.get_body(("plain",)).get_content()
         assert "Merhaba Deniz" in text and "İlk 10-15 saat boyunca uygulama bölgesine su değdirmeyin." in text
+        wait_until_marked(reminders["aftercare_sheet"])  # before dispatching 22 h later, past its lease
 
         wash = reminders["wash_makeup_ok"]  # 15 h after 09:40 is 00:40: quiet hours, so 08:00
         assert timezone.localtime(wash.due_at) == dt.datetime(2026, 12, 16, 8, 0, tzinfo=TZ)
