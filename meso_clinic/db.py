@@ -4,6 +4,8 @@
   shown on a page never reads a whole table (a figure past the cap is shown as "10,000+").
 - `ListAgg`: the values of a related column gathered into one string per row (PostgreSQL
   STRING_AGG, SQLite GROUP_CONCAT), so that a list and what each row lists come in one query.
+- `latest`: the first rows of a list and whether there are more, from one query (no COUNT), so that
+  a page showing the latest N says so instead of ending silently.
 """
 
 from django.db import connection
@@ -57,6 +59,12 @@ class ListAgg(Aggregate):
 def split_list(value: str | None) -> list[str]:
     """A ListAgg value as a sorted list (the aggregate's order is not defined)."""
     return sorted(value.split(LIST_SEPARATOR)) if value else []
+
+
+def latest(rows: QuerySet, limit: int) -> tuple[list, bool]:
+    """The first `limit` rows of `rows` and whether there are more: one query for `limit + 1` rows."""
+    fetched = list(rows[: limit + 1])
+    return fetched[:limit], len(fetched) > limit
 
 
 def estimated_rows(model) -> int | None:

@@ -8,6 +8,7 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Tem
 from aftercare.selectors import PATIENT_EMAILS_SHOWN, patient_reminders
 from meso_clinic.access import ClinicPermissionRequiredMixin
 from meso_clinic.access_log import log_patient_access
+from meso_clinic.db import latest
 from treatments.selectors import patient_treatment_summary
 
 from . import questionnaire
@@ -50,6 +51,9 @@ class PatientListView(ClinicPermissionRequiredMixin, TemplateView):
         return super().get_context_data(**context, **kwargs)
 
 
+SCREENINGS_SHOWN = 20
+
+
 class PatientDetailView(ClinicPermissionRequiredMixin, DetailView):
     permission_required = "patients.view_patient"
     model = Patient
@@ -59,12 +63,16 @@ class PatientDetailView(ClinicPermissionRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         log_patient_access(self.request.user, self.object)  # the access log (meso_clinic/access_log.py)
         today = timezone.localdate()
-        # The latest 20 (the full history is on the record's own pages); the answers as shown on the day
-        # (answer_record, the largest column) are only read by the screening's page.
-        screenings = list(self.object.screenings.select_related("taken_by", "decided_by").defer("answer_record")[:20])
+        # The latest 20 (the page says when there are more: the record export lists all); the answers as
+        # shown on the day (answer_record, the largest column) are only read by the screening's page.
+        screenings, more_screenings = latest(
+            self.object.screenings.select_related("taken_by", "decided_by").defer("answer_record"), SCREENINGS_SHOWN
+        )
         return super().get_context_data(
             age=self.object.age_on(today),
             screenings=screenings,
+            more_screenings=more_screenings,
+            screenings_shown=SCREENINGS_SHOWN,
             treatments=patient_treatment_summary(self.object),
             reminders=patient_reminders(self.object),
             emails_shown=PATIENT_EMAILS_SHOWN,  # a full list links to all of them

@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
 from meso_clinic.clock import clinic_zone
-from meso_clinic.db import ListAgg, split_list
+from meso_clinic.db import ListAgg, latest, split_list
 from patients.models import EligibilityScreening, Patient
 
 from . import patch_tests
@@ -301,6 +301,9 @@ class TreatmentSummary:
     courses: list[Course]
     sessions: list[Session]
     limit: int = 10  # the latest `limit` sessions; the page links to all of them when the list is full
+    record_limit: int = 20  # the latest `record_limit` patch tests and consents ...
+    more_patch_tests: bool = False  # ... and whether older ones exist (the page says so: nothing ends silently)
+    more_consents: bool = False
 
 
 def patient_sessions(patient: Patient) -> QuerySet[Session]:
@@ -333,24 +336,29 @@ def patient_treatment_summary(patient: Patient, *, limit: int = 10, record_limit
     """The latest `limit` sessions (they have an "All sessions" page) and the latest `record_limit` patch tests
     and consents (short lines, no page of their own), in five queries whatever the length of the history: what
     each patch test and session lists (products, lots) comes in the same query, gathered by ListAgg."""
-    patch_tests = list(
+    patch_tests, more_patch_tests = latest(
         PatchTest.objects.filter(patient=patient)
         .only("pk", "applied_at", "read_at", "result", "reaction_cleared_at")
         .annotate(product_names=ListAgg("products__name"))
-        .order_by("-applied_at", "-id")[:record_limit]
+        .order_by("-applied_at", "-id"),
+        record_limit,
     )
     for test in patch_tests:
         test.product_list = split_list(test.product_names)
     sessions = with_product_lists(list(patient_sessions(patient)[:limit]))
-    consents = Consent.objects.filter(patient=patient).select_related("text", "course__indication")
+    consents, more_consents = latest(
+        Consent.objects.filter(patient=patient)
+        .select_related("text", "course__indication")
+        .only("pk", "consented_at", "withdrawn_at", "text__title", "text__version", "course__indication__name"),
+        record_limit,
+    )
     return TreatmentSummary(
         patch_tests=patch_tests,
-        consents=list(
-            consents.only(
-                "pk", "consented_at", "withdrawn_at", "text__title", "text__version", "course__indication__name"
-            )[:record_limit]
-        ),
+        consents=consents,
         courses=patient_courses(patient),
         sessions=sessions,
         limit=limit,
+        record_limit=record_limit,
+        more_patch_tests=more_patch_tests,
+        more_consents=more_consents,
     )
