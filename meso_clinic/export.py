@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from aftercare.models import Reminder, SideEffectReport
 from patients.models import Patient
@@ -96,7 +97,7 @@ def _patch_test(t: PatchTest) -> dict[str, Any]:
 def _consent(c: Consent) -> dict[str, Any]:
     return {
         "id": c.pk,
-        "text": f"{c.text.title} (version {c.text.version})",
+        "text": _("%(title)s (version %(version)s)") % {"title": c.text.title, "version": c.text.version},
         "course_id": c.course_id,
         "consented_at": _time(c.consented_at),
         "recorded_by": _staff(c.recorded_by),

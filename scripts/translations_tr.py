@@ -971,10 +971,70 @@ TR = {
     "Marked as a no-show.": "Gelmedi olarak işaretlendi.",
     "Session cancelled.": "Seans iptal edildi.",
     "Session moved; its reminder moved with it.": "Seans taşındı; hatırlatması da birlikte taşındı.",
+    # The patient page's notes below a list that shows only the latest rows.
+    "The record export lists them all.": "Kaydın dışa aktarımı hepsini listeler.",
+    "The record export (physicians and the clinic manager) lists them all.": (
+        "Kaydın dışa aktarımı (hekimler ve klinik yöneticisi) hepsini listeler."
+    ),
+    # The patient's record export (an access request).
+    "%(title)s (version %(version)s)": "%(title)s (sürüm %(version)s)",
+    "Patient record": "Hasta kaydı",
+    "Record export": "Kaydın dışa aktarımı",
+    "Download as JSON": "JSON olarak indir",
+    "None.": "Yok.",
+    "%(clinic)s: the record of %(given)s %(family)s": "%(clinic)s: %(given)s %(family)s adlı hastanın kaydı",
+    "Prepared %(at)s by %(by)s · everything the clinic holds about the patient, for an access request.": (
+        "%(at)s tarihinde %(by)s tarafından hazırlandı · kliniğin hasta hakkında tuttuğu tüm bilgiler, "
+        "bilgi edinme başvurusu için."
+    ),
+    "Registered": "Kayıt",
+    "Eligibility screenings (%(count)s)": "Uygunluk taramaları (%(count)s)",
+    "Screening of %(at)s": "%(at)s tarihli tarama",
+    "taken by %(by)s, questionnaire %(version)s, age %(age)s": (
+        "alan: %(by)s, anket sürümü %(version)s, yaş %(age)s"
+    ),
+    "Rules' outcome:": "Kuralların sonucu:",
+    "cannot be approved": "onaylanamaz",
+    "Physician's decision:": "Hekim kararı:",
+    "by %(by)s, %(at)s": "%(by)s, %(at)s",
+    "deferred until %(day)s": "%(day)s tarihine kadar ertelendi",
+    "valid until %(day)s": "%(day)s tarihine kadar geçerli",
+    "Instructions:": "Talimatlar:",
+    "none": "yok",
+    "Question": "Soru",
+    "Answer": "Yanıt",
+    "Patch tests (%(count)s)": "Yama testleri (%(count)s)",
+    "Not read": "Okunmadı",
+    "Consents (%(count)s)": "Onamlar (%(count)s)",
+    "%(text)s: given %(at)s, recorded by %(by)s": "%(text)s: %(at)s tarihinde verildi, kaydeden %(by)s",
+    "for course %(course)s": "%(course)s numaralı kür için",
+    "withdrawn %(at)s": "%(at)s tarihinde geri çekildi",
+    "Courses (%(count)s)": "Kürler (%(count)s)",
+    "Course %(id)s: %(area)s, %(indication)s: %(sessions)s sessions every %(days)s days, %(status)s "
+    "(planned %(at)s by %(by)s)": (
+        "Kür %(id)s: %(area)s, %(indication)s: %(days)s günde bir, %(sessions)s seans, %(status)s "
+        "(%(at)s tarihinde %(by)s tarafından planlandı)"
+    ),
+    "Sessions (%(count)s)": "Seanslar (%(count)s)",
+    "Treatment": "Tedavi",
+    "anaesthetic cream": "anestezik krem",
+    "%(practitioner)s, supervised by %(physician)s": "%(practitioner)s, sorumlu hekim %(physician)s",
+    "lot %(lot)s (exp. %(expiry)s)": "lot %(lot)s (son kullanma %(expiry)s)",
+    "After the previous session:": "Önceki seanstan sonra:",
+    "Immediate reactions:": "Erken reaksiyonlar:",
+    "Aftercare emails (%(count)s)": "Bakım e-postaları (%(count)s)",
+    "Side-effect reports (%(count)s)": "Yan etki bildirimleri (%(count)s)",
+    "warning signs:": "uyarı belirtileri:",
+    "photo %(photo)s": "fotoğraf %(photo)s",
+    "by %(by)s: %(note)s": "%(by)s: %(note)s",
 }
 
 # Plural forms: the singular msgid -> (one, other). Turkish uses the same form after a number.
 TR_PLURAL = {
+    "Only the latest %(counter)s is shown.": (
+        "Yalnızca en son %(counter)s kayıt gösteriliyor.",
+        "Yalnızca en son %(counter)s kayıt gösteriliyor.",
+    ),
     "%(count)s month": ("%(count)s ay", "%(count)s ay"),
     "%(count)s week": ("%(count)s hafta", "%(count)s hafta"),
     "%(counter)s with a warning sign": (

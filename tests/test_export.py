@@ -5,6 +5,7 @@ and nurses cannot; every export is in the access log.
 """
 
 import json
+import re
 
 import pytest
 
@@ -133,3 +134,20 @@ def test_browser_the_printed_record_is_the_record_alone(page, live_server, physi
     assert not page.get_by_role("navigation", name="Main").is_visible()
     assert page.get_by_test_id("export-sessions").is_visible()
     page.screenshot(path=screenshot_path("patient_export_print"), full_page=True)
+
+
+def test_the_record_in_turkish_for_a_turkish_speaking_manager(client, manager, patient, treated):
+    """The printed record follows the staff member's language; what staff typed stays as typed."""
+    client.force_login(manager)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "tr"
+    html = client.get(f"/patients/{patient.pk}/export/").content.decode()
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    for words in ["Zeynep Arslan adlı hastanın kaydı", "Uygunluk taramaları (1)", "Yama testleri (1)",
+                  "Onamlar (1)", "Kürler (1)", "Seanslar (1)", "Bakım e-postaları (", "Yan etki bildirimleri (1)",
+                  "Kuralların sonucu:", "Hekim kararı: Onaylandı", "Soru Yanıt", "Yazdır", "JSON olarak indir",
+                  f"lot VC-{patient.pk} (son kullanma", "sürüm", "A little red the next day.",
+                  "Reviewed with the patient."]:
+        assert words in text, words
+    for words in ["the record of", "Eligibility screenings", "Patch tests (", "Rules' outcome", "Download as JSON",
+                  "Physician's decision", "recorded by", "supervised by", "(version"]:
+        assert words not in text, words
