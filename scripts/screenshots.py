@@ -99,6 +99,7 @@ def demo_database(env: dict[str, str]) -> dict[str, str]:
         "session_booked": reverse("treatments:session", args=[emma.pk]),
         "session_performed": reverse("treatments:session", args=[performed.pk]),
         "sheet": reverse("aftercare:sheet", args=[performed.pk]),
+        "export": reverse("records:patient_export", args=[patients["Zeynep"].pk]),
         "report": reverse("aftercare:report_detail", args=[report.pk]),
         "patient_report": reverse(
             "aftercare:report", args=[report_token(session_id=performed.pk, reminder_id=sheet.pk)]
@@ -136,8 +137,8 @@ def running_server(env: dict[str, str], port: int):
 
 
 class Shooter:
-    def __init__(self, browser, base_url: str, out: Path, only: set[str]) -> None:
-        self.browser, self.base_url, self.out, self.only = browser, base_url, out, only
+    def __init__(self, browser, base_url: str, out: Path, only: set[str], env: dict[str, str]) -> None:
+        self.browser, self.base_url, self.out, self.only, self.env = browser, base_url, out, only, env
         self.taken: list[tuple[str, int]] = []
 
     def context(self, viewport: dict, *, phone: bool = False, locale: str = "en-GB"):
@@ -148,21 +149,35 @@ class Shooter:
         context.set_default_timeout(15_000)
         return context
 
-    def sign_in(self, page, username: str) -> None:
+    def sign_in(self, page, username: str, *, button: str = "Sign in") -> None:
         page.goto("/accounts/login/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
+        page.locator("#id_username").fill(username)
+        page.locator("#id_password").fill(PASSWORD)
+        page.get_by_role("button", name=button).click()
         page.wait_for_load_state()
+        if "/accounts/two-factor/verify/" in page.url:  # the physician and the manager have an authenticator
+            page.locator("#id_code").fill(self.demo_code(username))
+            page.locator("button.btn-primary[type=submit]").click()
+            page.wait_for_load_state()
+            if "/accounts/two-factor/" in page.url:
+                raise SystemExit(f"{username}'s two-factor code was refused")
 
-    def shot(self, page, name: str, path: str | None = None) -> None:
+    def demo_code(self, username: str) -> str:
+        """What the demo account's authenticator shows now (`manage.py demo_code`, published demo keys)."""
+        done = subprocess.run(  # noqa: S603 - our own manage.py
+            [sys.executable, "manage.py", "demo_code", username],
+            cwd=ROOT, env={**os.environ, **self.env}, capture_output=True, text=True, check=True, timeout=60,
+        )
+        return done.stdout.strip()
+
+    def shot(self, page, name: str, path: str | None = None, *, full_page: bool = True) -> None:
         if self.only and name not in self.only:
             return
         if path is not None:
             page.goto(path)
         page.wait_for_load_state("networkidle")
         target = self.out / f"{name}.png"
-        page.screenshot(path=str(target), full_page=True, animations="disabled")
+        page.screenshot(path=str(target), full_page=full_page, animations="disabled")
         size = target.stat().st_size
         self.taken.append((name, size))
         print(f"{target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}: {size // 1024} KB")
@@ -210,6 +225,14 @@ def take_all(shooter: Shooter, paths: dict[str, str]) -> None:
     shooter.shot(page, "phone-02-patient", paths["zeynep"])
     staff_phone.close()
 
+    # A physician who works in Turkish prints Zeynep's record for her access request.
+    turkish_tablet = shooter.context(TABLET, locale="tr-TR")
+    page = turkish_tablet.new_page()
+    page.set_extra_http_headers({"Accept-Language": "tr"})
+    shooter.sign_in(page, "physician", button="Giriş yap")
+    shooter.shot(page, "tablet-23-record-export-turkish", paths["export"], full_page=False)  # a long page: its top
+    turkish_tablet.close()
+
     # The patient (Turkish) opens the link in her email on her phone, ticks itching and sends it.
     patient_phone = shooter.context(PHONE, phone=True, locale="tr-TR")
     page = patient_phone.new_page()
@@ -239,15 +262,13 @@ def main() -> int:
             "EMAIL_FILE_PATH": f"{tmp}/mail",
             "REDIS_URL": "",
             "EMAIL_URL": "",
-            # Pictures of the pages, not of signing in: no authenticator codes for the demo physician.
-            "TWO_FACTOR_REQUIRED": "false",
         }
         paths = demo_database(env)
         with running_server(env, free_port()) as base_url, sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu", "--lang=en-GB"]
             )
-            shooter = Shooter(browser, base_url, args.out, set(args.only))
+            shooter = Shooter(browser, base_url, args.out, set(args.only), env)
             try:
                 take_all(shooter, paths)
             finally:
