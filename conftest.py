@@ -38,3 +38,14 @@ def _fast_password_hashing():
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _language_of_each_test_is_its_own():
+    """A request through the test client leaves its language (LocaleMiddleware) active in this thread:
+    after a Turkish page, the next test's services would answer in Turkish. Each test starts in English."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()

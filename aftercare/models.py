@@ -113,7 +113,9 @@ class Reminder(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Reminder {self.pk} ({self.kind}, {self.status})"
+        return _("Email %(id)s: %(kind)s, %(status)s") % {
+            "id": self.pk, "kind": self.get_kind_display(), "status": self.get_status_display()
+        }
 
 
 class SideEffectReport(models.Model):
@@ -159,7 +161,7 @@ class SideEffectReport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Side-effect report {self.pk}"
+        return _("Side-effect report %(id)s") % {"id": self.pk}
 
     @property
     def effect_labels(self) -> list[str]:

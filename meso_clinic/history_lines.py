@@ -17,9 +17,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 
 from .history import is_tracked, tracked_fields
 from .models import HistoryEntry
+from .record_labels import actor_words, field_label
 
 EMPTY = "—"
 
@@ -71,7 +73,7 @@ def record_history(model: type[models.Model], pk: int) -> list[HistoryRow]:
         rows.append(
             HistoryRow(
                 at=entry.at,
-                who=entry.actor,
+                who=actor_words(entry.actor),
                 action=entry.action,
                 action_label=entry.get_action_display(),
                 part="" if entry_model is model else part_names.get((entry.content_type_id, entry.object_id), ""),
@@ -123,7 +125,7 @@ def _lines(model, entry: HistoryEntry, labels: dict) -> list[ChangeLine]:
             continue
         if entry.action == HistoryEntry.Action.CREATED and _is_empty(after):
             continue  # a new record's empty fields say nothing
-        lines.append(ChangeLine(str(capfirst(f.verbose_name)), words(f, before, labels), words(f, after, labels)))
+        lines.append(ChangeLine(field_label(f), words(f, before, labels), words(f, after, labels)))
     return lines
 
 
@@ -143,7 +145,7 @@ def words(f: models.Field, value: Any, labels: dict | None = None) -> str:
     if f.choices:
         return str(dict(f.flatchoices).get(value, value))
     if isinstance(f, models.BooleanField):
-        return "Yes" if value else "No"
+        return gettext("Yes") if value else gettext("No")
     if isinstance(f, models.DateTimeField):
         try:
             moment = dt.datetime.fromisoformat(value)
@@ -162,7 +164,7 @@ def _plain_words(value: Any) -> str:
     if _is_empty(value):
         return EMPTY
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return gettext("Yes") if value else gettext("No")
     if isinstance(value, dict):
         return "; ".join(f"{k.replace('_', ' ')}: {_plain_words(v)}" for k, v in value.items())
     if isinstance(value, list):

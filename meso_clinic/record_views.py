@@ -25,6 +25,7 @@ from .access import ClinicPermissionRequiredMixin
 from .access_log import PatientRecordMixin, access_log_entries
 from .export import patient_record
 from .history_lines import record_history
+from .record_labels import record_name
 
 # The page of each kind of record, for the way back from its history.
 RECORD_PAGES = {
@@ -72,7 +73,7 @@ class HistoryView(ClinicPermissionRequiredMixin, TemplateView):
             except NoReverseMatch:  # pragma: no cover - every entry above has a page
                 back = None
         patient = _patient_of(record) if record is not None else None
-        kind = str(self.model._meta.verbose_name)
+        kind = record_name(self.model)
         if isinstance(record, Patient):
             heading, subtitle = _("%(name)s's details") % {"name": record.full_name}, ""
         else:

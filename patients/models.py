@@ -164,7 +164,7 @@ class EligibilityScreening(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Screening {self.pk} ({self.get_outcome_display()})"
+        return _("Screening %(id)s (%(outcome)s)") % {"id": self.pk, "outcome": self.get_outcome_display()}
 
     @property
     def awaits_decision(self) -> bool:

@@ -5,6 +5,7 @@ updates) and patients' emailed links; none escapes. Records are never deleted.
 """
 
 import datetime as dt
+import re
 import time
 
 import pytest
@@ -20,8 +21,18 @@ from aftercare.links import unsubscribe_token
 from aftercare.models import Reminder
 from aftercare.services import reminders_dispatch, reminders_for_performed_session
 from aftercare.tasks import send_reminder
-from meso_clinic.history import HardDeleteRefused, acting_as, allow_hard_delete
+from meso_clinic.history import (
+    PATIENT_LINK,
+    SYSTEM,
+    TASK_ACTORS,
+    HardDeleteRefused,
+    acting_as,
+    allow_hard_delete,
+    tracked_fields,
+    tracked_models,
+)
 from meso_clinic.models import HistoryEntry
+from meso_clinic.record_labels import ACTOR_WORDS, FIELD_LABELS, RECORD_NAMES
 from patients.models import EligibilityScreening, Patient
 from patients.services import screening_take
 from tests.fixtures.aftercare import performed_session
@@ -390,6 +401,36 @@ def test_a_patch_tests_history_page_names_its_products(client, physician, nurse,
     assert PatchTest.objects.filter(pk=test.pk).exists()
 
 
+def test_the_systems_own_actors_have_words_for_the_history_page():
+    assert {SYSTEM, PATIENT_LINK, *TASK_ACTORS.values()} <= set(ACTOR_WORDS)
+
+
+def test_every_tracked_record_and_field_has_words_for_the_history_page():
+    """A new tracked field without its label would show Django's default, in English only."""
+    for model in tracked_models():
+        assert model._meta.label_lower in RECORD_NAMES, model
+        fields = list(tracked_fields(model)) + list(model._meta.many_to_many)
+        missing = [f.name for f in fields if f.name not in FIELD_LABELS]
+        assert not missing, f"{model._meta.label}: {missing}"
+
+
+def test_a_screenings_history_in_turkish(client, reception, physician, patient):
+    """Headings, field labels, choices and yes/no in the staff member's language; typed text as typed."""
+    screening = screening_take(patient=patient, answers=answers(), taken_by=reception)
+    client.force_login(physician)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "tr"
+    client.post(reverse("patients:decide", args=[screening.pk]), {"decision": "approved", "reason": "Fine."})
+    html = client.get(history_url(screening)).content.decode()
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    for words in ["Geçmiş: Zeynep Arslan: uygunluk taraması", f"Tarama {screening.pk} (Uygun)",
+                  "Karar: — → Onayla", "Karar veren: — → Mehmet", "sistem Oluşturuldu", "Gerekçe: — → Fine.",
+                  "Kuralların sonucu", "Onaylanamaz", "Hayır", "Yaş", "Anket sürümü", "Kayda dön (uygunluk taraması)"]:
+        assert words in text, words
+    for words in ["Decision", "Decided by", "Decision reason", "Age years", "Hard stop", "eligibility screening",
+                  f"Screening {screening.pk}", "system Oluşturuldu"]:  # (the stored answers stay as recorded)
+        assert words not in text, words
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_browser_a_physician_reads_a_patients_history(page, live_server, reception, physician, patient):
@@ -421,5 +462,5 @@ def test_browser_a_sessions_history_tells_how_it_was_booked_and_performed(
     page.get_by_text("Recorded with").last.click()  # the values the booking was made with
     text = table.inner_text()
     assert "Status: Booked → Performed" in text and "Mehmet" in text
-    assert f"lot VC-{patient.pk}" in text and "Scheduled at" in text
+    assert f"lot VC-{patient.pk}" in text and "Appointment" in text
     page.screenshot(path=screenshot_path("history_session"), full_page=True)

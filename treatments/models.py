@@ -10,7 +10,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from meso_clinic.history import TrackedManager
 from patients.models import Patient
@@ -102,7 +104,9 @@ class Batch(models.Model):
         indexes = [models.Index(fields=["lot_number"], name="batch_lot")]
 
     def __str__(self) -> str:
-        return f"{self.product} lot {self.lot_number} (exp. {self.expiry_date:%d %b %Y})"
+        return _("%(product)s lot %(lot)s (exp. %(expiry)s)") % {
+            "product": self.product, "lot": self.lot_number, "expiry": date_format(self.expiry_date, "j M Y")
+        }
 
     def is_expired_on(self, day: dt.date) -> bool:
         """A batch may be used up to and including its expiry date."""
@@ -152,7 +156,7 @@ class PatchTest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Patch test {self.pk}"
+        return _("Patch test %(id)s") % {"id": self.pk}
 
     @property
     def is_reaction(self) -> bool:
@@ -199,7 +203,9 @@ class Course(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.area} course ({self.planned_sessions} sessions)"
+        return ngettext(
+            "%(area)s course (%(count)s session)", "%(area)s course (%(count)s sessions)", self.planned_sessions
+        ) % {"area": self.area, "count": self.planned_sessions}
 
 
 class Consent(models.Model):
@@ -218,7 +224,7 @@ class Consent(models.Model):
         ordering = ["-consented_at"]
 
     def __str__(self) -> str:
-        return f"Consent {self.pk} (v{self.text.version})"
+        return _("Consent %(id)s (v%(version)s)") % {"id": self.pk, "version": self.text.version}
 
 
 class Session(models.Model):
@@ -294,7 +300,7 @@ class Session(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Session {self.pk} ({self.get_status_display()})"
+        return _("Session %(id)s (%(status)s)") % {"id": self.pk, "status": self.get_status_display()}
 
     @property
     def ends_at(self) -> dt.datetime:
@@ -315,4 +321,4 @@ class SessionProduct(models.Model):
         indexes = [models.Index(fields=["batch"], name="sessionproduct_batch")]
 
     def __str__(self) -> str:
-        return f"{self.product} in session {self.session_id}"
+        return _("%(product)s in session %(session)s") % {"product": self.product, "session": self.session_id}
