@@ -45,7 +45,6 @@ import secrets
 import shutil
 import signal
 import smtplib
-import socket
 import subprocess
 import sys
 import tempfile
@@ -58,10 +57,10 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from processes import HOST, Child, Processes, free_port, log_to, wait_for_port  # scripts/processes.py
+
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
-FORBIDDEN_REDIS_PORT = 6379  # the machine's own Redis: never touched
-HOST = "127.0.0.1"
 BENCH_NOTE = "benchmark dispatch row: deleted by scripts/benchmark.py at the end"
 BENCH_DEVICE = "benchmark authenticator (deleted at the end)"
 TARGET_P95_MS = 50.0
@@ -79,30 +78,7 @@ TASK_LINE = re.compile(r"Task (aftercare\.tasks\.\w+)\[[^\]]+\] succeeded in ([\
 MAX_PAGE_SECONDS = 90  # a slow page is loaded longer (3 x its queue), up to this
 
 
-def log(text: str) -> None:
-    print(f"[bench {time.strftime('%H:%M:%S', time.gmtime())}Z] {text}", flush=True)
-
-
-def free_port() -> int:
-    while True:
-        with socket.socket() as probe:
-            probe.bind((HOST, 0))
-            port = probe.getsockname()[1]
-        if port != FORBIDDEN_REDIS_PORT:
-            return port
-
-
-def wait_for_port(port: int, *, timeout: float, proc: subprocess.Popen | None = None, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"{what or 'a child process'} exited with {proc.returncode} before listening")
-        with socket.socket() as probe:
-            probe.settimeout(0.5)
-            if probe.connect_ex((HOST, port)) == 0:
-                return
-        time.sleep(0.1)
-    raise RuntimeError(f"{what or 'a server'} did not listen on port {port} within {timeout} s")
+log = log_to("bench")
 
 
 # --- The SMTP server, in a child process of its own (`benchmark.py --smtp-server PORT --record FILE`) -------------
@@ -151,64 +127,6 @@ def read_record(path: Path) -> list[tuple[float, str]]:
             with contextlib.suppress(ValueError):
                 rows.append((float(at), message_id))
     return rows
-
-
-# --- Children ---------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Child:
-    name: str
-    popen: subprocess.Popen
-    log: Path
-
-
-class Children:
-    """Child processes, each in a process group of its own; all stopped (group-wide) in `stop_all`."""
-
-    def __init__(self, env: dict[str, str], logdir: Path) -> None:
-        self.env = env
-        self.logdir = logdir
-        self.all: list[Child] = []
-
-    def spawn(self, name: str, argv: list[str], **env: str) -> Child:
-        path = self.logdir / f"{name}.log"
-        with path.open("ab") as out:
-            # The argv is built by this script from fixed parts, paths and numbers: no shell, no outside input.
-            popen = subprocess.Popen(  # noqa: S603
-                argv, cwd=ROOT, env={**self.env, **env}, stdin=subprocess.DEVNULL, stdout=out,
-                stderr=subprocess.STDOUT, start_new_session=True,
-            )
-        child = Child(name, popen, path)
-        self.all.append(child)
-        return child
-
-    def stop(self, child: Child, *, timeout: float = 20) -> None:
-        if child.popen.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(child.popen.pid, signal.SIGTERM)
-            try:
-                child.popen.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                log(f"{child.name} did not stop within {timeout} s: SIGKILL")
-        with contextlib.suppress(ProcessLookupError):  # pool processes left behind, if any
-            os.killpg(child.popen.pid, signal.SIGKILL)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            child.popen.wait(timeout=5)
-
-    def stop_all(self) -> None:
-        for child in reversed(self.all):
-            try:
-                self.stop(child)
-            except Exception as error:  # noqa: BLE001 - clean-up goes on whatever happens
-                log(f"warning: stopping {child.name}: {error}")
-        self.all = []
-
-    def tail(self, child: Child, lines: int = 20) -> str:
-        try:
-            return "\n".join(child.log.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return ""
 
 
 # --- HTTP: sign in as a browser does, and check the pages ------------------------------------------------------
@@ -320,7 +238,7 @@ class Benchmark:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self.tmp = Path(tempfile.mkdtemp(prefix="meso-bench-"))
-        self.children: Children | None = None
+        self.children: Processes | None = None
         self.web_port = free_port()
         self.redis_port = free_port()
         self.smtp_port = free_port()
@@ -925,7 +843,7 @@ class Benchmark:
             if not shutil.which(tool) and not (tool == "wrk" and self.args.skip_web):
                 log(f"{tool} is not on PATH (apt-get install -y {'wrk' if tool == 'wrk' else 'redis-server'})")
                 return 2
-        self.children = Children(self.env(), self.tmp)
+        self.children = Processes(self.env(), self.tmp)
         self.start_redis()
         self.start_smtp()
         if not self.args.skip_web:

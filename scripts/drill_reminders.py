@@ -14,7 +14,6 @@ It uses only the database `meso_drill`, a Redis on a free port (never 6379) and 
 
 import argparse
 import collections
-import contextlib
 import datetime as dt
 import email.parser
 import email.policy
@@ -23,7 +22,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,13 +32,13 @@ from pathlib import Path
 
 import psycopg
 from aiosmtpd.controller import Controller
+from processes import Child, Processes, free_port, group_members, log_to  # scripts/processes.py
 from psycopg import sql
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 DB_NAME = "meso_drill"
 PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
-FORBIDDEN_REDIS_PORT = 6379  # the machine's own Redis: never touched
 MESSAGE_ID_DOMAIN = "mesoclinic.example"
 PROGRESS_EVERY = 5.0  # seconds between progress lines
 POLL = 0.5  # seconds between database polls
@@ -51,17 +49,7 @@ TASK_RESULT = re.compile(r"Task (aftercare\.tasks\.\w+)\[[^\]]+\] succeeded in [
 OUTCOME_COUNT = re.compile(r"'(\w+)': (\d+)")
 
 
-def log(text: str) -> None:
-    print(f"[drill {time.strftime('%H:%M:%S', time.gmtime())}Z] {text}", flush=True)
-
-
-def free_port() -> int:
-    while True:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        if port != FORBIDDEN_REDIS_PORT:
-            return port
+log = log_to("drill")
 
 
 # --- SMTP: a recording server in this process ---------------------------------------------------
@@ -117,92 +105,6 @@ class SMTPServer:
     @property
     def url(self) -> str:
         return f"smtp://127.0.0.1:{self.port}"
-
-
-# --- Child processes: each in a process group of its own ------------------------------------------
-
-
-def group_members(pgid: int) -> list[int]:
-    """Live (non-zombie) processes of a process group, read from /proc."""
-    members = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rfind(")") + 2 :].split()
-        if len(fields) > 2 and fields[0] != "Z" and int(fields[2]) == pgid:
-            members.append(int(entry.name))
-    return members
-
-
-@dataclass
-class Child:
-    name: str
-    popen: subprocess.Popen
-    log: Path
-    started: float
-    expected_exit: bool = False
-
-    @property
-    def pid(self) -> int:
-        return self.popen.pid
-
-
-class Processes:
-    def __init__(self, env: dict[str, str], logdir: Path) -> None:
-        self.env = env
-        self.logdir = logdir
-        self.generation: collections.Counter[str] = collections.Counter()
-        self.all: list[Child] = []
-
-    def spawn(self, name: str, argv: list[str]) -> Child:
-        self.generation[name] += 1
-        path = self.logdir / f"{name}.{self.generation[name]}.log"
-        with path.open("wb") as out:
-            # The argv is built by this script from fixed parts and numbers: no shell, no outside input.
-            popen = subprocess.Popen(  # noqa: S603
-                argv, cwd=ROOT, env=self.env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                start_new_session=True,  # its own process group: a kill reaches the pool children too
-            )
-        child = Child(name, popen, path, time.monotonic())
-        self.all.append(child)
-        return child
-
-    def signal_group(self, child: Child, sig: int, *, wait: float) -> bool:
-        """Send `sig` to the child's whole process group; True when the group is gone within `wait` s."""
-        child.expected_exit = True
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(child.pid, sig)
-        deadline = time.monotonic() + wait
-        while time.monotonic() < deadline:
-            if child.popen.poll() is not None and not group_members(child.pid):
-                return True
-            time.sleep(0.05)
-        return False
-
-    def stop(self, child: Child) -> None:
-        """SIGTERM to the main process (a celery worker then stops its pool itself), SIGKILL to what is left."""
-        child.expected_exit = True
-        if child.popen.poll() is None:
-            child.popen.terminate()
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                child.popen.wait(timeout=15)
-        if child.popen.poll() is None or group_members(child.pid):
-            self.signal_group(child, signal.SIGKILL, wait=10)
-        try:
-            child.popen.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            log(f"warning: {child.name} (pid {child.pid}) did not exit")
-
-    def stop_all(self) -> None:
-        for child in reversed(self.all):
-            try:
-                self.stop(child)
-            except Exception as error:  # noqa: BLE001 - cleanup goes on whatever happens
-                log(f"warning: stopping {child.name} (pid {child.pid}): {error}")
 
 
 # --- The drill -------------------------------------------------------------------------------------
@@ -420,7 +322,7 @@ class Drill:
     def start_worker(self, slot: int) -> Child:
         assert self.procs is not None
         name = f"worker{slot}"
-        generation = self.procs.generation[name] + 1
+        generation = self.procs.generation.get(name, 0) + 1
         argv = self.celery(
             "worker", "-Q", "drill", "--pool", "prefork", "--concurrency", str(self.args.concurrency),
             "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel", self.args.worker_loglevel,
