@@ -215,8 +215,13 @@ def reminders_send(*, reminder_ids: list[int], token: str, now: dt.datetime | No
         )
         if not mine:
             return outcomes
-        # An attempt is a real try, not a claim.
-        Reminder.objects.filter(pk__in=mine).update(lease_token="", attempts=F("attempts") + 1)
+        # An attempt is a real try, not a claim. The lease starts afresh: a task that began just before
+        # the claim's lease ran out must not see beat release its rows (and send them again) mid-chunk.
+        Reminder.objects.filter(pk__in=mine).update(
+            lease_token="",
+            attempts=F("attempts") + 1,
+            lease_expires_at=now + dt.timedelta(seconds=settings.REMINDER_LEASE_SECONDS),
+        )
     reminders = Reminder.objects.select_related("session__patient").in_bulk(mine)
     texts = emails.ReminderTexts()
     pending = [pk for pk in ids if pk in reminders]

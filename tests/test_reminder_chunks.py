@@ -174,3 +174,28 @@ def test_a_reminder_that_breaks_while_rendering_fails_alone_and_its_chunk_mates_
     assert len(ours) == 1 and ours[0].startswith(f"reminder {broken} could not be sent: ValueError at ")
     assert "zeynep" not in ours[0]  # the log names the row and the error's type, not its message
     assert not any(r.exc_info for r in caplog.records if r.name == "aftercare.services")  # no traceback text
+
+
+def test_a_chunk_taken_just_before_its_lease_ends_is_not_claimed_again_while_it_sends(
+    django_capture_on_commit_callbacks, smtp_server, session, settings, monkeypatch
+):
+    """The task may start a moment before the claim's lease runs out (its expiry in the broker is the
+    lease): taking the rows starts a fresh lease, so beat's next tick does not release them mid-chunk."""
+    [(ids, token)] = claim_chunks(django_capture_on_commit_callbacks, size=6, settings=settings)
+    lease_end = LATER + dt.timedelta(seconds=settings.REMINDER_LEASE_SECONDS)
+    claimed_again: list[int] = []
+    send_one = services._send_one
+
+    def send_while_beat_ticks(reminder, texts, *, now):
+        with django_capture_on_commit_callbacks(execute=True):  # beat, after the claim's lease ended
+            services.reminders_dispatch(
+                now=lease_end + dt.timedelta(seconds=5), enqueue_chunk=lambda i, t, lease: claimed_again.extend(i)
+            )
+        return send_one(reminder, texts, now=now)
+
+    monkeypatch.setattr(services, "_send_one", send_while_beat_ticks)
+    with time_machine.travel(lease_end - dt.timedelta(seconds=1), tick=False):
+        assert services.reminders_send(reminder_ids=ids, token=token) == dict.fromkeys(ids, "sent")
+    assert claimed_again == []
+    assert len(smtp_server.handler.messages) == 6
+    assert set(Reminder.objects.filter(pk__in=ids).values_list("status", "attempts")) == {("sent", 1)}
