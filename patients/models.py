@@ -157,6 +157,13 @@ class EligibilityScreening(models.Model):
                 condition=~models.Q(decision="approved")
                 | (models.Q(hard_stop=False, valid_until__isnull=False) & ~models.Q(outcome="not_eligible")),
             ),
+            # Blood-thinner or NSAID use never yields a plain "eligible" (invariant 3): the rules send it to
+            # a physician, and a row that says otherwise cannot be written.
+            models.CheckConstraint(
+                name="screening_blood_thinner_or_nsaid_is_never_plain_eligible",
+                condition=~models.Q(outcome="eligible")
+                | ~(models.Q(answers__takes_blood_thinner=True) | models.Q(answers__takes_nsaid=True)),
+            ),
             models.CheckConstraint(
                 name="screening_deferral_has_a_date",
                 condition=~models.Q(decision="deferred") | models.Q(deferred_until__isnull=False),

@@ -223,6 +223,20 @@ def test_a_not_eligible_finding_offers_no_approval(client, physician, reception,
     assert response.status_code == 200 and "decision" in response.context["form"].errors
 
 
+@pytest.mark.parametrize("answer", [{"takes_nsaid": True, "nsaid_name": "ibuprofen"},
+                                    {"takes_blood_thinner": True, "blood_thinner_name": "aspirin"}])
+def test_the_database_refuses_a_plain_eligible_with_a_blood_thinner_or_nsaid(reception, patient, answer):
+    """Invariant 3 below the rules: a row saying "eligible" for a patient on either cannot be written."""
+    from django.db import IntegrityError, transaction
+
+    screening = screening_take(patient=patient, answers=answers(**answer), taken_by=reception)
+    assert screening.outcome == "needs_review"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EligibilityScreening.objects.filter(pk=screening.pk).update(outcome="eligible")
+    plain = screening_take(patient=patient, answers=answers(), taken_by=reception)
+    assert plain.outcome == "eligible"  # the same constraint lets every other eligible row through
+
+
 def test_the_database_refuses_an_approval_of_a_hard_stop(physician, reception, teen):
     from django.db import IntegrityError
 
