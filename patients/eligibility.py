@@ -17,6 +17,9 @@ from enum import StrEnum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
+# The finding of a known allergy: every product is then patch-tested before use (treatments/readiness.py).
+ALLERGY_FINDING = "allergy"
+
 
 class Outcome(StrEnum):
     """Automatic outcome of a screening; members are declared from least to most severe."""
@@ -175,7 +178,7 @@ def _findings(answers: Mapping[str, object], age: int, today: date, limits: Thre
             "what": fired,
             "details": details,
         }
-        yield Finding("allergy", review, reason, overridable=True)
+        yield Finding(ALLERGY_FINDING, review, reason, overridable=True)
     if fired := _fired(answers, _SKIN_AT_AREA):
         reason = _("At the treatment area: %(what)s; not eligible until healed, defer the session.") % {"what": fired}
         yield Finding("skin_at_area", not_eligible, reason, overridable=True)

@@ -1083,6 +1083,10 @@ TR = {
     "Consent %(id)s (v%(version)s)": "Onam %(id)s (sürüm %(version)s)",
     "Session %(id)s (%(status)s)": "Seans %(id)s (%(status)s)",
     "system": "sistem",
+    "%(name)s (if allergic)": "%(name)s (alerjisi varsa)",
+    "Products marked “if allergic” need a patch test only for a patient with a known allergy.": (
+        "“Alerjisi varsa” işaretli ürünler yalnızca bilinen alerjisi olan hastada yama testi gerektirir."
+    ),
     "patient (emailed link)": "hasta (e-postadaki bağlantı)",
     "system: reminder worker": "sistem: hatırlatma gönderici",
     "%(product)s in session %(session)s": "%(product)s, seans %(session)s",

@@ -342,17 +342,22 @@ def prepare(
     approved_at: dt.datetime | None = None,
     patch: str | None = "negative",  # "negative", "reaction", "recent" (applied 23 h before) or None
     consent: bool = True,
+    allergy: bool = False,
 ) -> Prepared:
     """A vitamin + anaesthetic-cream session at `session_at`, prepared two days before it.
 
-    Everything holds by default; each keyword takes one thing away. The cream needs no patch test.
+    Everything holds by default; each keyword takes one thing away. The cream needs no patch test, unless
+    the approved screening found an allergy (`allergy=True`: the patient reports one to local anaesthetics).
     """
     start = approved_at or session_at - 2 * DAY
     vitamins, cream = product(VITAMINS), product(CREAM)
     with travel(start):
         taken = None
         if screening == "approved":
-            taken = approved_screening(patient, taken_by=staff.reception, physician=staff.physician, at=start)
+            reported = {"allergy_to_local_anaesthetic": True} if allergy else {}
+            taken = approved_screening(
+                patient, taken_by=staff.reception, physician=staff.physician, at=start, **reported
+            )
         elif screening == "pending":
             taken = screening_take(patient=patient, answers=answers(), taken_by=staff.reception, at=start)
         course, given = course_with_consent(patient, by=staff.reception, at=start)
@@ -406,6 +411,14 @@ def test_a_session_is_performed_when_everything_holds_and_its_batch_can_be_recal
     assert used == prepared.batches
     recalled = list(batch_recall(" vit-2601 "))
     assert [sp.session for sp in recalled] == [session] and recalled[0].session.patient == patient
+
+
+def test_with_an_allergy_the_anaesthetic_cream_needs_its_own_negative_patch_test(staff, patient):
+    """CLINICAL.md: a known allergy (here to local anaesthetics) makes the patch test mandatory, the cream's too."""
+    prepared = prepare(staff, patient, allergy=True)  # the vitamins are tested, the cream is not
+    refused_and_untouched(prepared, staff.physician, "", f"No patch test for {CREAM}")
+    read_patch_test(patient, [product(CREAM)], nurse=staff.nurse, applied_at=NOW - 2 * DAY)
+    assert perform(prepared, staff.physician).status == Session.Status.PERFORMED
 
 
 def test_a_screening_awaiting_a_decision_blocks(staff, patient):

@@ -55,8 +55,10 @@ class RefusalFormMixin:
 class PatchTestApplyForm(RefusalFormMixin, forms.Form):
     products = forms.ModelMultipleChoiceField(
         label=_("Products applied"),
-        queryset=Product.objects.filter(active=True, patch_test_required=True),
+        # Every product: the anaesthetic cream too, which a patient with an allergy must have tested first.
+        queryset=Product.objects.filter(active=True).order_by("-patch_test_required", "name"),
         widget=forms.CheckboxSelectMultiple,
+        help_text=_("Products marked “if allergic” need a patch test only for a patient with a known allergy."),
     )
     site = forms.CharField(label=_("Site on the skin"), max_length=100, initial=_("Inner forearm"))
     applied_at = LocalDateTimeField(label=_("Applied at"), help_text=_("Clinic time. Normally now."))
@@ -64,6 +66,9 @@ class PatchTestApplyForm(RefusalFormMixin, forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["applied_at"].initial = now_local()
+        self.fields["products"].label_from_instance = lambda p: (
+            p.name if p.patch_test_required else gettext("%(name)s (if allergic)") % {"name": p.name}
+        )
 
 
 class PatchTestReadForm(RefusalFormMixin, forms.Form):

@@ -36,6 +36,7 @@ class ScreeningFacts:
     decision: str  # "", "approved", "deferred" or "declined"
     decided_at: datetime | None
     valid_until: date | None
+    allergy: bool = False  # the rules found an allergy (components, local anaesthetic, an earlier reaction)
 
 
 @dataclass(frozen=True)
@@ -106,16 +107,28 @@ def readiness(
     return Readiness(missing=tuple(missing), approval=approval)
 
 
+def latest_screening(screenings: list[ScreeningFacts], *, at: datetime) -> ScreeningFacts | None:
+    """The screening that speaks for the patient at `at`: the latest taken by then."""
+    taken = [s for s in screenings if s.taken_at <= at]
+    return max(taken, key=lambda s: (s.taken_at, s.screening_id)) if taken else None
+
+
+def needs_patch_test(*, required_by_catalogue: bool, screening: ScreeningFacts | None) -> bool:
+    """Every product is patch-tested before it is used, but for the few the catalogue exempts (the topical
+    anaesthetic cream); for a patient with an allergy on her latest screening none is exempt (CLINICAL.md:
+    "known allergy to a product's components, to local anaesthetic ...: patch test mandatory")."""
+    return required_by_catalogue or (screening is not None and screening.allergy)
+
+
 def _approval(
     screenings: list[ScreeningFacts], *, session_at: datetime, day: date, tz: tzinfo
 ) -> tuple[Approval | None, Missing | None]:
     """Only the latest screening taken before the session counts: a newer screening (a new blood
     thinner, say) replaces an older approval until a physician decides on it. A decision recorded
     after the session's time did not exist then."""
-    taken = [s for s in screenings if s.taken_at <= session_at]
-    if not taken:
+    latest = latest_screening(screenings, at=session_at)
+    if latest is None:
         return None, Missing("no_approval", _("No eligibility screening approved by a physician for that day."))
-    latest = max(taken, key=lambda s: (s.taken_at, s.screening_id))
     decided = latest.decided_at is not None and latest.decided_at <= session_at
     taken_on = {"day": format_day(latest.taken_at.astimezone(tz).date())}
     if not decided or not latest.decision:

@@ -16,9 +16,11 @@ from django.utils import timezone
 
 from meso_clinic.clock import clinic_zone
 from meso_clinic.db import ListAgg, latest, split_list
+from patients.eligibility import ALLERGY_FINDING
 from patients.models import EligibilityScreening, Patient
 
 from . import patch_tests
+from . import readiness as readiness_rules
 from .models import Batch, Consent, Course, PatchTest, Product, Session, SessionProduct
 from .readiness import Readiness, ScreeningFacts, readiness
 
@@ -59,10 +61,13 @@ def patient_facts(patients: Iterable[Patient]) -> dict[int, PatientFacts]:
     facts = {p.pk: PatientFacts(p.date_of_birth) for p in patients}
     ids = list(facts)
     screenings = EligibilityScreening.objects.filter(patient_id__in=ids).order_by("patient_id", "taken_at", "pk")
-    for pk, patient_id, taken_at, decision, decided_at, valid_until in screenings.values_list(
-        "pk", "patient_id", "taken_at", "decision", "decided_at", "valid_until"
+    for pk, patient_id, taken_at, decision, decided_at, valid_until, findings in screenings.values_list(
+        "pk", "patient_id", "taken_at", "decision", "decided_at", "valid_until", "findings"
     ):
-        facts[patient_id].screenings.append(ScreeningFacts(pk, taken_at, decision, decided_at, valid_until))
+        allergy = any(f.get("code") == ALLERGY_FINDING for f in findings or [])
+        facts[patient_id].screenings.append(
+            ScreeningFacts(pk, taken_at, decision, decided_at, valid_until, allergy=allergy)
+        )
     tests: dict[int, dict] = {}
     rows = PatchTest.products.through.objects.filter(patchtest__patient_id__in=ids).order_by(
         "patchtest__applied_at", "patchtest_id", "product_id"
@@ -122,7 +127,11 @@ def readiness_from_facts(
     course_id: int | None,
     health_unchanged: bool | None = None,
 ) -> Readiness:
-    tested = [p for p in products if p.patch_test_required]
+    screening = readiness_rules.latest_screening(facts.screenings, at=at)
+    tested = [
+        p for p in products
+        if readiness_rules.needs_patch_test(required_by_catalogue=p.patch_test_required, screening=screening)
+    ]
     return readiness(
         date_of_birth=facts.date_of_birth,
         session_at=at,
