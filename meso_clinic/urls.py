@@ -12,7 +12,11 @@ admin.site.site_title = "MesoClinic"
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="home"),
     # Sign-in, sign-out and password change only: staff passwords are reset by the clinic manager.
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=lockout.SignInForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(

@@ -147,3 +147,10 @@ def test_failed_sign_ins_log_no_address_and_no_password(client, reception, clock
     text = "\n".join(record.getMessage() for record in caplog.records)
     assert "AXES" in text  # the failures were logged...
     assert "127.0.0.1" not in text and "not-my-password" not in text  # ...without where from or what was typed
+
+
+def test_a_username_too_long_for_any_account_gets_a_message_not_an_error(client, db):
+    """Found by tests/test_form_fuzz.py: thousands of characters reached axes' 255-character column (a 500)."""
+    response = client.post("/accounts/login/", {"username": "x" * 5000, "password": "A"})
+    assert response.status_code == 200
+    assert "Ensure this value has at most 150 characters" in response.content.decode()
