@@ -144,6 +144,7 @@ def _session(s: Session) -> dict[str, Any]:
         "screening_id": s.screening_id,
         "consent_id": s.consent_id,
         "health_unchanged_confirmed": s.health_unchanged_confirmed,
+        "previous_reaction": s.get_previous_reaction_display() if s.previous_reaction else None,
         "reaction_after_previous": s.reaction_after_previous,
         "immediate_reactions": s.immediate_reactions,
         "notes": s.notes,

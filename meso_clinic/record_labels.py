@@ -95,6 +95,7 @@ FIELD_LABELS = {
     "screening": _("Screening"),
     "consent": _("Consent"),
     "health_unchanged_confirmed": _("Health unchanged, confirmed"),
+    "previous_reaction": _("Any reaction after the previous session?"),
     "reaction_after_previous": _("Reaction after the previous session"),
     "immediate_reactions": _("Immediate reactions"),
     "session": _("Session"),

@@ -1084,6 +1084,17 @@ TR = {
     "Session %(id)s (%(status)s)": "Seans %(id)s (%(status)s)",
     "system": "sistem",
     "%(name)s (if allergic)": "%(name)s (alerjisi varsa)",
+    "A reaction": "Reaksiyon oldu",
+    "Not asked (the patient's first session)": "Sorulmadı (hastanın ilk seansı)",
+    "A reaction: describe it below": "Reaksiyon oldu: aşağıda tarif edin",
+    "The reaction after the previous session": "Önceki seanstan sonraki reaksiyon",
+    "Any reaction after the previous session (%(day)s)? Ask the patient.": (
+        "Önceki seanstan (%(day)s) sonra reaksiyon oldu mu? Hastaya sorun."
+    ),
+    "Ask the patient whether any reaction followed the previous session (%(day)s) and record it.": (
+        "Önceki seanstan (%(day)s) sonra reaksiyon olup olmadığını hastaya sorun ve kaydedin."
+    ),
+    "Describe the reaction that followed the previous session.": "Önceki seanstan sonraki reaksiyonu tarif edin.",
     "Products marked “if allergic” need a patch test only for a patient with a known allergy.": (
         "“Alerjisi varsa” işaretli ürünler yalnızca bilinen alerjisi olan hastada yama testi gerektirir."
     ),

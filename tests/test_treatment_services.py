@@ -372,9 +372,11 @@ def prepare(
         read_patch_test(patient, [vitamins], nurse=staff.nurse, applied_at=session_at - 2 * DAY, result="redness")
     elif patch == "recent":
         read_patch_test(patient, [vitamins], nurse=staff.nurse, applied_at=session_at - 23 * HOUR, read_after=None)
-    batches = {
-        vitamins.pk: make_batch(vitamins, "VIT-2601", dt.date(2027, 12, 31)),
-        cream.pk: make_batch(cream, "LID-2602", dt.date(2027, 12, 31)),
+    batches = {  # the same lots for every session prepared in a test
+        vitamins.pk: Batch.objects.filter(product=vitamins, lot_number="VIT-2601").first()
+        or make_batch(vitamins, "VIT-2601", dt.date(2027, 12, 31)),
+        cream.pk: Batch.objects.filter(product=cream, lot_number="LID-2602").first()
+        or make_batch(cream, "LID-2602", dt.date(2027, 12, 31)),
     }
     return Prepared(patient, session, taken, given, [vitamins, cream], batches)
 
@@ -419,6 +421,18 @@ def test_with_an_allergy_the_anaesthetic_cream_needs_its_own_negative_patch_test
     refused_and_untouched(prepared, staff.physician, "", f"No patch test for {CREAM}")
     read_patch_test(patient, [product(CREAM)], nurse=staff.nurse, applied_at=NOW - 2 * DAY)
     assert perform(prepared, staff.physician).status == Session.Status.PERFORMED
+
+
+def test_each_later_session_records_whether_a_reaction_followed_the_previous_one(staff, patient):
+    first = perform(prepare(staff, patient, session_at=NOW - 14 * DAY), staff.physician, at=NOW - 14 * DAY,
+                    previous_reaction="none", reaction_after_previous="ignored")
+    assert (first.previous_reaction, first.reaction_after_previous) == ("", "")  # her first: nothing to ask
+    second = prepare(staff, patient)
+    refused_and_untouched(second, staff.physician, "previous_reaction", "Ask the patient whether any reaction")
+    refused_and_untouched(second, staff.physician, "reaction_after_previous", "Describe the reaction",
+                          previous_reaction="reaction", reaction_after_previous="  ")
+    done = perform(second, staff.physician, previous_reaction="none", reaction_after_previous="typed, then No")
+    assert (done.previous_reaction, done.reaction_after_previous) == ("none", "")
 
 
 def test_a_screening_awaiting_a_decision_blocks(staff, patient):

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from meso_clinic.history import allow_hard_delete
 from patients.models import Patient
+from tests.fixtures.aftercare import performed_session
 from tests.fixtures.treatments import (
     AMINO,
     DAY,
@@ -363,6 +364,52 @@ def test_signing_off_without_the_health_confirmation_is_refused_at_the_checkbox(
     assert message.startswith("Confirm with the patient that health and medicines have not changed")
     booked.refresh_from_db()
     assert booked.status == Session.Status.BOOKED and not booked.health_unchanged_confirmed
+
+
+def test_a_first_session_is_not_asked_about_a_previous_one(client, booked, physician):
+    client.force_login(physician)
+    page = client.get(f"/treatments/sessions/{booked.pk}/").content.decode()
+    assert "Any reaction after the previous session" not in page
+
+
+def test_a_later_session_records_whether_a_reaction_followed_the_previous_one(
+    client, booked, batches, physician, reception, nurse
+):
+    """CLINICAL.md: a clean patch test is not permanent clearance; each later session records the answer."""
+    performed_session(booked.patient, reception=reception, nurse=nurse, physician=physician, now=NOW - 14 * DAY)
+    client.force_login(physician)
+    url = f"/treatments/sessions/{booked.pk}/perform/"
+    page = client.get(f"/treatments/sessions/{booked.pk}/").content.decode()
+    assert "Any reaction after the previous session (09 Nov 2026)? Ask the patient." in page
+
+    unanswered = client.post(url, perform_data(booked, batches["good"], notes="left the question out"))
+    [message] = errors_of(unanswered, "perform_form")["previous_reaction"]
+    assert message.startswith("Ask the patient whether any reaction followed the previous session (09 Nov 2026)")
+    assert "left the question out" in unanswered.content.decode()  # what was typed stays
+
+    data = perform_data(booked, batches["good"], previous_reaction="reaction")
+    undescribed = client.post(url, data)
+    assert errors_of(undescribed, "perform_form") == {
+        "reaction_after_previous": ["Describe the reaction that followed the previous session."]
+    }
+    booked.refresh_from_db()
+    assert booked.status == Session.Status.BOOKED
+
+    data["reaction_after_previous"] = "Bruising for two days"
+    assert client.post(url, data).status_code == 302
+    booked.refresh_from_db()
+    assert (booked.status, booked.previous_reaction, booked.reaction_after_previous) == (
+        Session.Status.PERFORMED, "reaction", "Bruising for two days"
+    )
+    shown = client.get(f"/treatments/sessions/{booked.pk}/").content.decode()
+    assert re.search(r'data-testid="previous-reaction">.*A reaction.*Bruising for two days', shown)
+
+
+def test_the_database_keeps_a_reaction_after_the_previous_session_described(booked):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Session.objects.filter(pk=booked.pk).update(previous_reaction="reaction", reaction_after_previous="")
 
 
 def test_signing_off_before_the_booking_time_is_refused_at_the_time(client, booked, batches, physician):

@@ -11,6 +11,7 @@ from meso_clinic.roles import NURSE, PHYSICIAN
 
 from .models import Batch, ConsentText, Course, Indication, Product, Session
 from .patch_tests import ReadResult, format_day
+from .selectors import previous_session_at
 
 LOCAL_DATETIME = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
@@ -196,8 +197,15 @@ class SessionPerformForm(RefusalFormMixin, forms.Form):
         label=_("I asked the patient: health and medicines have not changed since the screening."),
         required=False,
     )
-    reaction_after_previous = forms.CharField(
+    previous_reaction = forms.ChoiceField(
         label=_("Any reaction after the previous session?"),
+        choices=[(Session.PreviousReaction.NONE, _("No reaction")),
+                 (Session.PreviousReaction.REACTION, _("A reaction: describe it below"))],
+        widget=forms.RadioSelect,
+        required=False,  # the service says what is missing, next to the field
+    )
+    reaction_after_previous = forms.CharField(
+        label=_("The reaction after the previous session"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -219,6 +227,13 @@ class SessionPerformForm(RefusalFormMixin, forms.Form):
                 empty_label=_("Choose the lot used"),
             )
             self.product_fields.append(name)
+        previous = previous_session_at(session.patient_id, before=timezone.now(), exclude=session.pk)
+        if previous is None:  # her first session: nothing to ask
+            del self.fields["previous_reaction"], self.fields["reaction_after_previous"]
+        else:
+            self.fields["previous_reaction"].label = _(
+                "Any reaction after the previous session (%(day)s)? Ask the patient."
+            ) % {"day": format_day(timezone.localdate(previous))}
         # The lot used is asked right after the time, before the confirmation and the notes.
         self.order_fields(["performed_at", *self.product_fields, "health_unchanged"])
 

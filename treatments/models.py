@@ -238,6 +238,13 @@ class Session(models.Model):
         GUN = "gun", _("Injection gun")
         NEEDLES = "needles", _("Fine needles")
 
+    class PreviousReaction(models.TextChoices):
+        """Asked at every session after the patient's first (CLINICAL.md: a clean test is not permanent)."""
+
+        NOT_ASKED = "", _("Not asked (the patient's first session)")
+        NONE = "none", _("No reaction")
+        REACTION = "reaction", _("A reaction")
+
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="sessions")
     course = models.ForeignKey(Course, null=True, blank=True, on_delete=models.PROTECT, related_name="sessions")
     area = models.ForeignKey(TreatmentArea, on_delete=models.PROTECT, related_name="+")
@@ -263,6 +270,7 @@ class Session(models.Model):
     )
     consent = models.ForeignKey(Consent, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     health_unchanged_confirmed = models.BooleanField(default=False)
+    previous_reaction = models.CharField(max_length=8, choices=PreviousReaction.choices, blank=True, default="")
     reaction_after_previous = models.TextField(blank=True, help_text="Any reaction after the previous session.")
     immediate_reactions = models.TextField(blank=True)
     notes = models.TextField(blank=True)
@@ -296,6 +304,11 @@ class Session(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(duration_minutes__gte=5, duration_minutes__lte=240), name="session_duration_5_to_240_min"
+            ),
+            # "A reaction" after the previous session is always described.
+            models.CheckConstraint(
+                name="session_previous_reaction_is_described",
+                condition=~Q(previous_reaction="reaction") | ~Q(reaction_after_previous=""),
             ),
         ]
 

@@ -315,6 +315,17 @@ class TreatmentSummary:
     more_consents: bool = False
 
 
+def previous_session_at(patient_id: int, *, before: dt.datetime, exclude: int | None = None) -> dt.datetime | None:
+    """When the patient's latest session performed before `before` was performed (None: this is her first)."""
+    return (
+        Session.objects.filter(patient_id=patient_id, status=Session.Status.PERFORMED, performed_at__lt=before)
+        .exclude(pk=exclude)
+        .order_by("-performed_at")
+        .values_list("performed_at", flat=True)
+        .first()
+    )
+
+
 def patient_sessions(patient: Patient) -> QuerySet[Session]:
     """A patient's sessions, newest first, each with its products and lots gathered in the same query
     (`product_lots`; `with_product_lists` makes them a list of (product, lot) pairs)."""

@@ -19,7 +19,14 @@ from patients.models import Patient
 
 from . import patch_tests
 from .models import Batch, Consent, ConsentText, Course, Indication, PatchTest, Product, Session, SessionProduct
-from .selectors import clinic_zone, patch_rules, patient_facts, readiness_from_facts, valid_consent
+from .selectors import (
+    clinic_zone,
+    patch_rules,
+    patient_facts,
+    previous_session_at,
+    readiness_from_facts,
+    valid_consent,
+)
 
 
 class Refused(Exception):
@@ -251,6 +258,7 @@ def session_perform(
     batches: Mapping[int, Batch],
     health_unchanged: bool,
     performed_at: dt.datetime | None = None,
+    previous_reaction: str = "",
     reaction_after_previous: str = "",
     immediate_reactions: str = "",
     notes: str = "",
@@ -288,6 +296,22 @@ def session_perform(
                 _("Lot %(lot)s expired on %(day)s: it cannot be used.")
                 % {"lot": batch.lot_number, "day": patch_tests.format_day(batch.expiry_date)}
             )
+    # Every session after the patient's first records whether a reaction followed the previous one.
+    previous = previous_session_at(session.patient_id, before=performed_at, exclude=session.pk)
+    reaction_text = reaction_after_previous.strip()
+    if previous is None:
+        previous_reaction, reaction_text = "", ""
+    elif previous_reaction not in (Session.PreviousReaction.NONE, Session.PreviousReaction.REACTION):
+        errors.setdefault("previous_reaction", []).append(
+            _("Ask the patient whether any reaction followed the previous session (%(day)s) and record it.")
+            % {"day": patch_tests.format_day(timezone.localdate(previous))}
+        )
+    elif previous_reaction == Session.PreviousReaction.REACTION and not reaction_text:
+        errors.setdefault("reaction_after_previous", []).append(
+            _("Describe the reaction that followed the previous session.")
+        )
+    elif previous_reaction == Session.PreviousReaction.NONE:
+        reaction_text = ""
     facts = patient_facts([session.patient])[session.patient_id]
     ready = readiness_from_facts(
         facts,
@@ -310,7 +334,8 @@ def session_perform(
     session.screening_id = ready.approval.screening_id
     session.consent = valid_consent(facts.consents, course_id=session.course_id, at=performed_at)
     session.health_unchanged_confirmed = True
-    session.reaction_after_previous = reaction_after_previous.strip()
+    session.previous_reaction = previous_reaction
+    session.reaction_after_previous = reaction_text
     session.immediate_reactions = immediate_reactions.strip()
     session.notes = notes.strip()
     session.save()

@@ -330,7 +330,8 @@ class SessionPerformView(SessionDetailView):
                     batches=form.batches(),
                     health_unchanged=form.cleaned_data["health_unchanged"],
                     performed_at=form.cleaned_data["performed_at"],
-                    reaction_after_previous=form.cleaned_data["reaction_after_previous"],
+                    previous_reaction=form.cleaned_data.get("previous_reaction", ""),
+                    reaction_after_previous=form.cleaned_data.get("reaction_after_previous", ""),
                     immediate_reactions=form.cleaned_data["immediate_reactions"],
                     notes=form.cleaned_data["notes"],
                 )

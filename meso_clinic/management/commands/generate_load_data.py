@@ -336,7 +336,7 @@ class Generator:
             "id", "patient", "course", "area", "indication", "technique", "anaesthetic_cream", "practitioner",
             "supervising_physician", "scheduled_at", "duration_minutes", "status", "booked_by", "booked_at",
             "performed_at", "performed_by", "screening", "consent", "health_unchanged_confirmed",
-            "reaction_after_previous", "immediate_reactions", "notes",
+            "previous_reaction", "reaction_after_previous", "immediate_reactions", "notes",
         ])
         self.t_session_product = Table(SessionProduct, ["id", "session", "product", "batch"])
         self.t_reminder = Table(Reminder, [
@@ -719,7 +719,8 @@ class Generator:
                 "gun" if category in ("hair", "cellulite") and rng.random() < 0.6 else "needles",
                 category == "skin" and rng.random() < 0.4, practitioner, supervisor, at, duration, status,
                 rng.choice(self.staff.reception), booked_at, performed_at, performed_by, screening_id,
-                session_consent, status == "performed", "", reactions, "",
+                session_consent, status == "performed", "none" if status == "performed" and performed > 1 else "",
+                "", reactions, "",
             ))
             day = at.astimezone(self.tz).date()
             for product_id in product_ids:
