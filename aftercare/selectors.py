@@ -4,7 +4,7 @@ from django.db.models import Q, QuerySet, Subquery
 
 from meso_clinic.db import bounded_counts
 
-from .models import Reminder
+from .models import AftercarePlan, Reminder
 
 DELIVERY_FAILED_PAGE = 25
 DELIVERY_RECENT = 20
@@ -13,6 +13,11 @@ LIST_FIELDS = ("kind", "due_at", "status", "session__patient__given_name", "sess
 
 
 PATIENT_EMAILS_SHOWN = 10  # on the patient page; "All emails" pages through the rest
+
+
+def has_aftercare_plan(area_id: int) -> bool:
+    """Whether a treatment area has its aftercare plan: without one, a performed session gets no emails."""
+    return AftercarePlan.objects.filter(area_id=area_id).exists()
 
 
 def patient_emails(patient) -> QuerySet[Reminder]:

@@ -1085,6 +1085,11 @@ TR = {
     "system": "sistem",
     "%(name)s (if allergic)": "%(name)s (alerjisi varsa)",
     "A reaction": "Reaksiyon oldu",
+    "%(area)s has no aftercare plan: after this session the patient gets no aftercare sheet and no aftercare "
+    "emails. Ask the clinic manager to add the plan (Aftercare plans, on the administration site).": (
+        "%(area)s için bakım planı yok: bu seanstan sonra hastaya bakım talimatları ve bakım e-postaları "
+        "gönderilmez. Klinik yöneticisinden planı eklemesini isteyin (yönetim sitesinde Bakım planları)."
+    ),
     "Not asked (the patient's first session)": "Sorulmadı (hastanın ilk seansı)",
     "A reaction: describe it below": "Reaksiyon oldu: aşağıda tarif edin",
     "The reaction after the previous session": "Önceki seanstan sonraki reaksiyon",

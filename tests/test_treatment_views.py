@@ -535,6 +535,26 @@ def test_a_performed_course_session_shows_progress_lot_and_is_found_by_recall(
     assert "No session used a lot with that number." in nothing
 
 
+def test_an_area_without_an_aftercare_plan_is_flagged_before_and_after_performing(
+    client, booked, batches, physician
+):
+    """Without a plan a performed session schedules no aftercare email at all: staff are told, not left to find out."""
+    from aftercare.models import AftercarePlan, Reminder
+
+    client.force_login(physician)
+    assert 'data-testid="no-aftercare-plan"' not in client.get(f"/treatments/sessions/{booked.pk}/").content.decode()
+    with allow_hard_delete():
+        AftercarePlan.objects.filter(area_id=booked.area_id).delete()
+    page = client.get(f"/treatments/sessions/{booked.pk}/").content.decode()
+    warning = f"{booked.area.name} has no aftercare plan: after this session the patient gets no aftercare sheet"
+    assert 'data-testid="no-aftercare-plan"' in page and warning in page
+    response = client.post(f"/treatments/sessions/{booked.pk}/perform/", perform_data(booked, batches["good"]),
+                           follow=True)
+    assert "Session performed and signed off." in response.content.decode()
+    assert warning in response.content.decode()
+    assert not Reminder.objects.filter(session=booked).exclude(kind="pre_session").exists()
+
+
 def test_signing_off_twice_is_refused(client, booked, batches, physician):
     client.force_login(physician)
     url = f"/treatments/sessions/{booked.pk}/perform/"

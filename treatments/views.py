@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from aftercare.selectors import has_aftercare_plan
 from meso_clinic.access import ClinicPermissionRequiredMixin
 from meso_clinic.access_log import PatientRecordMixin
 from patients.models import Patient
@@ -27,6 +28,13 @@ from .forms import (
     SessionPerformForm,
 )
 from .models import PatchTest, Product, Session, TreatmentArea
+
+
+def no_plan_warning(area: str) -> str:
+    return _(
+        "%(area)s has no aftercare plan: after this session the patient gets no aftercare sheet and no aftercare "
+        "emails. Ask the clinic manager to add the plan (Aftercare plans, on the administration site)."
+    ) % {"area": area}
 
 
 class PatientFormView(ClinicPermissionRequiredMixin, FormView):
@@ -305,6 +313,8 @@ class SessionDetailView(ClinicPermissionRequiredMixin, DetailView):
         context = {"can_perform": False, "can_cancel": False}
         if session.status == Session.Status.BOOKED:
             context["readiness"] = selectors.sessions_readiness([session])[session.pk]
+            if not has_aftercare_plan(session.area_id):
+                context["no_aftercare_plan"] = no_plan_warning(session.area.name)
             context["can_perform"] = user.has_perm("treatments.perform_session")
             context["can_cancel"] = user.has_perm("treatments.change_session")
             if context["can_perform"] and "perform_form" not in kwargs:
@@ -339,6 +349,8 @@ class SessionPerformView(SessionDetailView):
                 form.add_refusal(refusal)
             else:
                 messages.success(request, _("Session performed and signed off."))
+                if not has_aftercare_plan(session.area_id):
+                    messages.warning(request, no_plan_warning(session.area.name))
                 return redirect("patients:detail", pk=session.patient_id)
         return self.render_to_response(self.get_context_data(perform_form=form))
 
