@@ -348,7 +348,7 @@ def report_create(
         severity=severity,
         description=description.strip(),
         photo=photo or "",
-        escalated=needs_escalation(warning_signs=warning_signs, severity=severity),
+        escalated=needs_escalation(warning_signs=warning_signs, severity=severity, effects=effects),
     )
     if report.escalated:
         transaction.on_commit(lambda: notify(report.pk))

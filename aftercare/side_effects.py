@@ -16,6 +16,7 @@ SIDE_EFFECTS: list[tuple[str, str]] = [
     ("nausea", _("Nausea")),
     ("vomiting", _("Vomiting")),
     ("diarrhoea", _("Diarrhoea")),
+    ("infection", _("Signs of infection: the area is hot, more painful or oozing")),
     ("other", _("Something else")),
 ]
 
@@ -28,6 +29,10 @@ WARNING_SIGNS: list[tuple[str, str]] = [
 ]
 
 
-def needs_escalation(*, warning_signs: list[str], severity: str) -> bool:
-    """Infections can start 1 to 12 weeks after treatment: any sign goes to a physician at once."""
-    return bool(warning_signs) or severity == "severe"
+# Side effects that go to a physician at once like a warning sign.
+ESCALATING_EFFECTS = {"infection"}
+
+
+def needs_escalation(*, warning_signs: list[str], severity: str, effects: list[str] = ()) -> bool:
+    """Infections can start 1 to 12 weeks after treatment: any sign of one goes to a physician at once."""
+    return bool(warning_signs) or severity == "severe" or bool(ESCALATING_EFFECTS.intersection(effects))

@@ -1085,6 +1085,9 @@ TR = {
     "system": "sistem",
     "%(name)s (if allergic)": "%(name)s (alerjisi varsa)",
     "A reaction": "Reaksiyon oldu",
+    "Signs of infection: the area is hot, more painful or oozing": (
+        "Enfeksiyon belirtileri: bölge sıcak, daha ağrılı veya akıntılı"
+    ),
     "%(area)s has no aftercare plan: after this session the patient gets no aftercare sheet and no aftercare "
     "emails. Ask the clinic manager to add the plan (Aftercare plans, on the administration site).": (
         "%(area)s için bakım planı yok: bu seanstan sonra hastaya bakım talimatları ve bakım e-postaları "

@@ -231,15 +231,18 @@ def test_a_link_for_another_sessions_reminder_does_not_attach_that_reminder(
 
 
 @pytest.mark.parametrize(
-    ("warning_signs", "severity"), [(["fever"], "moderate"), ([], "severe")], ids=["fever", "severe"]
+    ("effects", "warning_signs", "severity"),
+    [(["redness"], ["fever"], "moderate"), (["redness"], [], "severe"), (["infection"], [], "mild")],
+    ids=["fever", "severe", "signs-of-infection"],
 )
 def test_a_warning_sign_asks_the_patient_to_call_and_emails_the_physician_without_patient_data(
-    client, session, patient, smtp_server, eager_tasks, django_capture_on_commit_callbacks, warning_signs, severity
+    client, session, patient, smtp_server, eager_tasks, django_capture_on_commit_callbacks, effects, warning_signs,
+    severity,
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             report_path(session, sheet_of(session)),
-            {"effects": ["redness"], "warning_signs": warning_signs, "severity": severity},
+            {"effects": effects, "warning_signs": warning_signs, "severity": severity},
             follow=True,
         )
 
@@ -258,7 +261,7 @@ def test_a_warning_sign_asks_the_patient_to_call_and_emails_the_physician_withou
     body = received.message.get_content()
     assert subject.startswith("Urgent:") and subject.endswith(" · MesoClinic")
     assert f"/aftercare/reports/{report.pk}/" in body and "sign-in required" in body
-    for private in (*PRIVATE, "1988", "fever", "Fever", "redness"):
+    for private in (*PRIVATE, "1988", "fever", "Fever", "redness", "infection"):
         assert private not in subject and private not in body
 
 
