@@ -458,3 +458,14 @@ def test_blood_thinner_or_nsaid_is_never_eligible(answers, forced, dob):
     assert result.outcome != Outcome.ELIGIBLE
     expected = {{"takes_blood_thinner": "blood_thinner", "takes_nsaid": "nsaid"}[key] for key in forced}
     assert expected <= set(codes(result))
+
+
+def test_a_recent_procedure_window_wider_than_the_intake_question_stops_the_app_at_start(settings):
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    settings.ELIGIBILITY_RECENT_PROCEDURE_WEEKS = 13
+    call_command("check")  # 3 months: what the question asks
+    settings.ELIGIBILITY_RECENT_PROCEDURE_WEEKS = 26
+    with pytest.raises(SystemCheckError, match="patients.E001"):
+        call_command("check")
