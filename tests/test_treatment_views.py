@@ -386,6 +386,9 @@ def test_a_later_session_records_whether_a_reaction_followed_the_previous_one(
     [message] = errors_of(unanswered, "perform_form")["previous_reaction"]
     assert message.startswith("Ask the patient whether any reaction followed the previous session (09 Nov 2026)")
     assert "left the question out" in unanswered.content.decode()  # what was typed stays
+    no_batch = perform_data(booked, batches["good"], **{f"batch_{booked.session_products.get().product_id}": None})
+    both = errors_of(client.post(url, no_batch), "perform_form")  # asked with the other fields, at once
+    assert "previous_reaction" in both and len(both) == 2
 
     data = perform_data(booked, batches["good"], previous_reaction="reaction")
     undescribed = client.post(url, data)

@@ -230,10 +230,14 @@ class SessionPerformForm(RefusalFormMixin, forms.Form):
         previous = previous_session_at(session.patient_id, before=timezone.now(), exclude=session.pk)
         if previous is None:  # her first session: nothing to ask
             del self.fields["previous_reaction"], self.fields["reaction_after_previous"]
-        else:
-            self.fields["previous_reaction"].label = _(
-                "Any reaction after the previous session (%(day)s)? Ask the patient."
-            ) % {"day": format_day(timezone.localdate(previous))}
+        else:  # asked with the other fields (the service checks it again)
+            day = {"day": format_day(timezone.localdate(previous))}
+            question = self.fields["previous_reaction"]
+            question.label = _("Any reaction after the previous session (%(day)s)? Ask the patient.") % day
+            question.required = True
+            question.error_messages["required"] = _(
+                "Ask the patient whether any reaction followed the previous session (%(day)s) and record it."
+            ) % day
         # The lot used is asked right after the time, before the confirmation and the notes.
         self.order_fields(["performed_at", *self.product_fields, "health_unchanged"])
 
@@ -245,6 +249,16 @@ class SessionPerformForm(RefusalFormMixin, forms.Form):
         if dt.timedelta(0) <= now - performed_at < dt.timedelta(minutes=1):
             return now
         return performed_at
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("previous_reaction") == Session.PreviousReaction.REACTION and not (
+            cleaned.get("reaction_after_previous") or ""
+        ).strip():
+            self.add_error(
+                "reaction_after_previous", _("Describe the reaction that followed the previous session.")
+            )
+        return cleaned
 
     def batches(self) -> dict[int, Batch]:
         return {int(name.removeprefix("batch_")): self.cleaned_data[name] for name in self.product_fields}
