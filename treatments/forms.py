@@ -11,6 +11,7 @@ from meso_clinic.roles import NURSE, PHYSICIAN
 
 from .models import Batch, ConsentText, Course, Indication, Product, Session
 from .patch_tests import ReadResult, format_day
+from .readiness import HEALTH_UNCHANGED_MISSING
 from .selectors import previous_session_at
 
 LOCAL_DATETIME = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
@@ -195,7 +196,8 @@ class SessionPerformForm(RefusalFormMixin, forms.Form):
     performed_at = LocalDateTimeField(label=_("Performed at"))
     health_unchanged = forms.BooleanField(
         label=_("I asked the patient: health and medicines have not changed since the screening."),
-        required=False,
+        required=True,  # said with the other fields at once (the service checks it again)
+        error_messages={"required": HEALTH_UNCHANGED_MISSING},
     )
     previous_reaction = forms.ChoiceField(
         label=_("Any reaction after the previous session?"),

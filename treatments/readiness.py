@@ -12,10 +12,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from patients.eligibility import age_on
 
 from .patch_tests import ProductClearance, format_day
+
+# Said by the perform form next to its checkbox and by readiness() when a caller skips the form.
+HEALTH_UNCHANGED_MISSING = gettext_lazy(
+    "Confirm with the patient that health and medicines have not changed since the screening "
+    "(if they have, take a new screening)."
+)
 
 
 @dataclass(frozen=True)
@@ -97,10 +104,7 @@ def readiness(
         missing.append(
             Missing(
                 "health_unchanged",
-                _(
-                    "Confirm with the patient that health and medicines have not changed since the screening "
-                    "(if they have, take a new screening)."
-                ),
+                str(HEALTH_UNCHANGED_MISSING),
                 "health_unchanged",
             )
         )
