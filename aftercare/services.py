@@ -65,10 +65,12 @@ def reminders_for_performed_session(session) -> list[Reminder]:
 
 
 def reminder_for_booked_session(session, *, now: dt.datetime) -> Reminder | None:
-    """The pre-session instructions, 3 days before (or at once for a booking made later than that)."""
+    """The pre-session instructions, REMINDER_PRE_SESSION_DAYS (3) days before (or at once for a booking made
+    later than that)."""
     if not _emailable(session.patient):
         return None
-    due = pre_session_reminder(scheduled_at=session.scheduled_at, now=now, tz=clinic_zone())
+    step = TimelineStep(ReminderKind.PRE_SESSION, Offset(days=settings.REMINDER_PRE_SESSION_DAYS))
+    due = pre_session_reminder(scheduled_at=session.scheduled_at, now=now, tz=clinic_zone(), step=step)
     if due is None:
         return None
     reminder, _ = Reminder.objects.update_or_create(

@@ -279,6 +279,8 @@ REMINDER_LEASE_SECONDS = env.int("REMINDER_LEASE_SECONDS", default=300)  # well 
 REMINDER_SEND_CHUNK = env.int("REMINDER_SEND_CHUNK", default=20)
 REMINDER_MAX_IN_FLIGHT = env.int("REMINDER_MAX_IN_FLIGHT", default=1000)  # claimed and not yet sent, at most
 REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=6)
+# The pre-session instructions go this many days before a booked session (CLINICAL.md: 3, a default).
+REMINDER_PRE_SESSION_DAYS = env.int("REMINDER_PRE_SESSION_DAYS", default=3)
 REMINDER_RETRY_BASE_SECONDS = env.int("REMINDER_RETRY_BASE_SECONDS", default=60)  # doubles per attempt, max 1 h
 REPORT_LINK_MAX_AGE_DAYS = env.int("REPORT_LINK_MAX_AGE_DAYS", default=90)
 REPORT_PHOTO_MAX_BYTES = env.int("REPORT_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)

@@ -64,6 +64,16 @@ def test_booking_schedules_the_pre_session_instructions_three_days_before(ready_
 
 
 @time_machine.travel(NOW, tick=False)
+def test_the_clinic_sets_how_many_days_before_the_pre_session_instructions_go(
+    ready_patient, reception, physician, settings
+):
+    settings.REMINDER_PRE_SESSION_DAYS = 5
+    patient, course, vitamins = ready_patient
+    session = book(patient, course, [vitamins], at=NOW + 10 * DAY, by=reception, practitioner=physician)
+    assert Reminder.objects.get(session=session, kind="pre_session").due_at == NOW + 5 * DAY
+
+
+@time_machine.travel(NOW, tick=False)
 def test_moving_a_session_onto_another_of_the_practitioner_is_refused(ready_patient, reception, physician):
     patient, course, vitamins = ready_patient
     first = book(patient, course, [vitamins], at=NOW + 2 * DAY, by=reception, practitioner=physician)
