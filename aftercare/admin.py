@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.utils.translation import ngettext
 
 from . import services
 from .models import AftercarePlan, AftercareStep, ReminderMessage
@@ -19,7 +20,11 @@ class AftercarePlanAdmin(admin.ModelAdmin):
         # Changes apply to reminders not yet sent.
         moved = services.plan_reschedule_pending(form.instance)
         if moved:
-            messages.info(request, f"{moved} scheduled reminder(s) follow the new timeline.")
+            messages.info(request, ngettext(
+                "%(count)s scheduled email follows the new timeline.",
+                "%(count)s scheduled emails follow the new timeline.",
+                moved,
+            ) % {"count": moved})
 
 
 @admin.register(ReminderMessage)

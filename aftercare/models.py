@@ -17,12 +17,23 @@ LANGUAGE_CHOICES = [("en", _("English")), ("tr", _("Turkish"))]
 class AftercarePlan(models.Model):
     """The aftercare of one treatment area: the instructions sheet and the reminder timeline."""
 
-    area = models.OneToOneField("treatments.TreatmentArea", on_delete=models.PROTECT, related_name="aftercare_plan")
-    instructions_en = models.TextField(help_text="The aftercare sheet in English, one instruction per line.")
-    instructions_tr = models.TextField(help_text="The aftercare sheet in Turkish, one instruction per line.")
+    area = models.OneToOneField(
+        "treatments.TreatmentArea", on_delete=models.PROTECT, related_name="aftercare_plan",
+        verbose_name=_("treatment area"),
+    )
+    instructions_en = models.TextField(
+        _("instructions in English"), help_text=_("The aftercare sheet in English, one instruction per line.")
+    )
+    instructions_tr = models.TextField(
+        _("instructions in Turkish"), help_text=_("The aftercare sheet in Turkish, one instruction per line.")
+    )
+
+    class Meta:
+        verbose_name = _("aftercare plan")
+        verbose_name_plural = _("aftercare plans")
 
     def __str__(self) -> str:
-        return f"Aftercare: {self.area}"
+        return _("Aftercare: %(area)s") % {"area": self.area}
 
     def instructions(self, language: str) -> list[str]:
         text = self.instructions_tr if language == "tr" else self.instructions_en
@@ -32,13 +43,15 @@ class AftercarePlan(models.Model):
 class AftercareStep(models.Model):
     """One reminder of a plan's timeline: `days` are calendar days (same local time), `hours` elapsed hours."""
 
-    plan = models.ForeignKey(AftercarePlan, on_delete=models.CASCADE, related_name="steps")
-    kind = models.CharField(max_length=20, choices=KIND_CHOICES)
-    days = models.PositiveSmallIntegerField(default=0)
-    hours = models.PositiveSmallIntegerField(default=0)
-    active = models.BooleanField(default=True)
+    plan = models.ForeignKey(AftercarePlan, on_delete=models.CASCADE, related_name="steps", verbose_name=_("plan"))
+    kind = models.CharField(_("email"), max_length=20, choices=KIND_CHOICES)
+    days = models.PositiveSmallIntegerField(_("days"), default=0, help_text=_("Calendar days, at the same time."))
+    hours = models.PositiveSmallIntegerField(_("hours"), default=0)
+    active = models.BooleanField(_("active"), default=True)
 
     class Meta:
+        verbose_name = _("timeline step")
+        verbose_name_plural = _("timeline steps")
         ordering = ["plan", "days", "hours"]
         constraints = [models.UniqueConstraint(fields=["plan", "kind"], name="aftercare_step_kind_once_per_plan")]
 
@@ -49,12 +62,18 @@ class AftercareStep(models.Model):
 class ReminderMessage(models.Model):
     """The words of one kind of reminder in one language. Rendered when sent, so edits apply to unsent ones."""
 
-    kind = models.CharField(max_length=20, choices=KIND_CHOICES)
-    language = models.CharField(max_length=2, choices=LANGUAGE_CHOICES)
-    subject = models.CharField(max_length=150, help_text="No patient data here: subjects show on lock screens.")
-    body = models.TextField(help_text="Paragraphs separated by a blank line. The aftercare sheet is added below.")
+    kind = models.CharField(_("email"), max_length=20, choices=KIND_CHOICES)
+    language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES)
+    subject = models.CharField(
+        _("subject"), max_length=150, help_text=_("No patient data here: subjects show on lock screens.")
+    )
+    body = models.TextField(
+        _("text"), help_text=_("Paragraphs separated by a blank line. The aftercare sheet is added below.")
+    )
 
     class Meta:
+        verbose_name = _("email text")
+        verbose_name_plural = _("email texts")
         ordering = ["kind", "language"]
         constraints = [models.UniqueConstraint(fields=["kind", "language"], name="reminder_message_unique")]
 

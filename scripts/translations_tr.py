@@ -1085,6 +1085,67 @@ TR = {
     "system": "sistem",
     "%(name)s (if allergic)": "%(name)s (alerjisi varsa)",
     "A reaction": "Reaksiyon oldu",
+    # The administration site: the catalogue's records and fields (the clinic manager's).
+    "treatment area": "tedavi alanı",
+    "treatment areas": "tedavi alanları",
+    "instructions in English": "İngilizce talimatlar",
+    "The aftercare sheet in English, one instruction per line.": "İngilizce bakım talimatları, her satıra bir talimat.",
+    "instructions in Turkish": "Türkçe talimatlar",
+    "The aftercare sheet in Turkish, one instruction per line.": "Türkçe bakım talimatları, her satıra bir talimat.",
+    "aftercare plan": "bakım planı",
+    "aftercare plans": "bakım planları",
+    "Aftercare: %(area)s": "Bakım: %(area)s",
+    "plan": "plan",
+    "days": "gün",
+    "Calendar days, at the same time.": "Takvim günü, aynı saatte.",
+    "hours": "saat",
+    "active": "etkin",
+    "timeline step": "zaman çizelgesi adımı",
+    "timeline steps": "zaman çizelgesi adımları",
+    "subject": "konu",
+    "No patient data here: subjects show on lock screens.": (
+        "Buraya hasta bilgisi yazmayın: konu satırı kilit ekranında görünür."
+    ),
+    "text": "metin",
+    "Paragraphs separated by a blank line. The aftercare sheet is added below.": (
+        "Paragrafları boş bir satırla ayırın. Bakım talimatları altına eklenir."
+    ),
+    "email text": "e-posta metni",
+    "email texts": "e-posta metinleri",
+    "Treatments": "Tedaviler",
+    "category": "kategori",
+    "name": "ad",
+    "description for staff": "personel için açıklama",
+    "description for patients": "hastalar için açıklama",
+    "typical sessions": "tipik seans sayısı",
+    "Sessions in a typical course.": "Tipik bir kürdeki seans sayısı.",
+    "typical days between sessions": "seanslar arası tipik gün",
+    "Days between sessions in a typical course.": "Tipik bir kürde seanslar arasındaki gün sayısı.",
+    "course notes": "kür notları",
+    "E.g. weekly at first, then every 2-4 weeks.": "Örn. önce haftada bir, sonra 2-4 haftada bir.",
+    "indication": "endikasyon",
+    "indications": "endikasyonlar",
+    "kind": "tür",
+    "components": "bileşenler",
+    "One component per line, as on the label.": "Etikette olduğu gibi, her satıra bir bileşen.",
+    "patch test required": "yama testi gerekli",
+    "Off only for a product applied on the skin (the anaesthetic cream): it is then patch-tested only for "
+    "patients with a known allergy.": (
+        "Yalnızca cilde sürülen bir ürün (anestezik krem) için kapatın: o ürün yalnızca bilinen alerjisi olan "
+        "hastalarda yama testinden geçer."
+    ),
+    "product": "ürün",
+    "products": "ürünler",
+    "lot number": "lot numarası",
+    "expiry date": "son kullanma tarihi",
+    "received on": "teslim alındı",
+    "batch": "seri",
+    "batches": "seriler",
+    "version": "sürüm",
+    "title": "başlık",
+    "published": "yayımlandı",
+    "consent text": "onam metni",
+    "consent texts": "onam metinleri",
     "Signs of infection: the area is hot, more painful or oozing": (
         "Enfeksiyon belirtileri: bölge sıcak, daha ağrılı veya akıntılı"
     ),
@@ -1113,6 +1174,10 @@ TR = {
 
 # Plural forms: the singular msgid -> (one, other). Turkish uses the same form after a number.
 TR_PLURAL = {
+    "%(count)s scheduled email follows the new timeline.": (
+        "%(count)s planlanmış e-posta yeni zaman çizelgesine uyuyor.",
+        "%(count)s planlanmış e-posta yeni zaman çizelgesine uyuyor.",
+    ),
     "%(area)s course (%(count)s session)": ("%(area)s kürü (%(count)s seans)", "%(area)s kürü (%(count)s seans)"),
     "Only the latest %(counter)s is shown.": (
         "Yalnızca en son %(counter)s kayıt gösteriliyor.",

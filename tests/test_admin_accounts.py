@@ -73,3 +73,16 @@ def test_a_superuser_still_has_the_whole_form(client, manager):
     client.force_login(superuser())
     page = client.get(f"/admin/auth/user/{manager.pk}/change/").content.decode()
     assert 'name="is_superuser"' in page and 'name="user_permissions"' in page
+
+
+def test_the_catalogue_on_the_admin_site_speaks_the_managers_language(client, manager):
+    """The manager keeps the catalogue on the admin site: its records and fields are in Turkish for her too."""
+    client.force_login(manager)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "tr"
+    page = client.get("/admin/treatments/product/add/").content.decode()
+    for words in ["Yama testi gerekli", "Etikette olduğu gibi, her satıra bir bileşen.", "Bileşenler", "Tedaviler"]:
+        assert words in page, words
+    index = client.get("/admin/").content.decode()
+    for words in ["Bakım planları", "E-posta metinleri", "Tedavi alanları", "Onam metinleri", "Seriler"]:
+        assert words in index, words
+    assert "Reminder messages" not in index and "Treatment areas" not in index

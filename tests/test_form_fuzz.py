@@ -3,9 +3,13 @@
 Each page is first opened (GET) to find its forms and their fields, so the random data has the
 field names the page expects (plus stray ones), with values that are sometimes valid choices and
 sometimes anything: empty, huge, NUL bytes, impossible dates, markup, numbers out of range.
+
+25 posts a page by default; `FUZZ_EXAMPLES=150 pytest tests/test_form_fuzz.py` hunts longer (failures are
+not stored between runs: the one a run finds is printed with its payload).
 """
 
 import datetime as dt
+import os
 from html.parser import HTMLParser
 
 import pytest
@@ -184,7 +188,7 @@ def test_random_posts_never_answer_500(name, params, world, reception, nurse, ph
     form = fields_of(client, url, world.record_pages())
 
     @settings(
-        max_examples=25,
+        max_examples=int(os.environ.get("FUZZ_EXAMPLES", "25")),
         deadline=None,
         database=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

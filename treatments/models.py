@@ -31,16 +31,24 @@ class Category(models.TextChoices):
 class TreatmentArea(models.Model):
     """A catalogue entry: one category with its indications, texts and typical course."""
 
-    category = models.CharField(max_length=12, choices=Category.choices, unique=True)
-    name = models.CharField(max_length=100)
-    staff_description = models.TextField()
-    patient_description = models.TextField()
-    typical_sessions = models.PositiveSmallIntegerField(help_text="Sessions in a typical course.")
-    typical_interval_days = models.PositiveSmallIntegerField(help_text="Days between sessions in a typical course.")
-    course_notes = models.CharField(max_length=300, blank=True, help_text="E.g. weekly at first, then every 2-4 weeks.")
-    active = models.BooleanField(default=True)
+    category = models.CharField(_("category"), max_length=12, choices=Category.choices, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    staff_description = models.TextField(_("description for staff"))
+    patient_description = models.TextField(_("description for patients"))
+    typical_sessions = models.PositiveSmallIntegerField(
+        _("typical sessions"), help_text=_("Sessions in a typical course.")
+    )
+    typical_interval_days = models.PositiveSmallIntegerField(
+        _("typical days between sessions"), help_text=_("Days between sessions in a typical course.")
+    )
+    course_notes = models.CharField(
+        _("course notes"), max_length=300, blank=True, help_text=_("E.g. weekly at first, then every 2-4 weeks.")
+    )
+    active = models.BooleanField(_("active"), default=True)
 
     class Meta:
+        verbose_name = _("treatment area")
+        verbose_name_plural = _("treatment areas")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=Q(typical_sessions__gte=1), name="area_at_least_one_session"),
@@ -52,10 +60,13 @@ class TreatmentArea(models.Model):
 
 
 class Indication(models.Model):
-    area = models.ForeignKey(TreatmentArea, on_delete=models.PROTECT, related_name="indications")
-    name = models.CharField(max_length=100)
+    area = models.ForeignKey(TreatmentArea, on_delete=models.PROTECT, related_name="indications",
+                             verbose_name=_("treatment area"))
+    name = models.CharField(_("name"), max_length=100)
 
     class Meta:
+        verbose_name = _("indication")
+        verbose_name_plural = _("indications")
         ordering = ["area", "name"]
         constraints = [models.UniqueConstraint(fields=["area", "name"], name="indication_unique_per_area")]
 
@@ -72,13 +83,20 @@ class Product(models.Model):
         COCKTAIL = "cocktail", _("Mixed formulation")
         ANAESTHETIC = "anaesthetic", _("Local anaesthetic cream")
 
-    name = models.CharField(max_length=120, unique=True)
-    kind = models.CharField(max_length=12, choices=Kind.choices)
-    components = models.TextField(help_text="One component per line, as on the label.")
-    patch_test_required = models.BooleanField(default=True)
-    active = models.BooleanField(default=True)
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    components = models.TextField(_("components"), help_text=_("One component per line, as on the label."))
+    patch_test_required = models.BooleanField(
+        _("patch test required"),
+        default=True,
+        help_text=_("Off only for a product applied on the skin (the anaesthetic cream): it is then patch-tested "
+                    "only for patients with a known allergy."),
+    )
+    active = models.BooleanField(_("active"), default=True)
 
     class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -92,14 +110,15 @@ class Product(models.Model):
 class Batch(models.Model):
     """A stock batch (lot) of a product. Every session records the batch it used, for recalls."""
 
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="batches")
-    lot_number = models.CharField(max_length=50)
-    expiry_date = models.DateField()
-    received_on = models.DateField(default=timezone.localdate)
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="batches", verbose_name=_("product"))
+    lot_number = models.CharField(_("lot number"), max_length=50)
+    expiry_date = models.DateField(_("expiry date"))
+    received_on = models.DateField(_("received on"), default=timezone.localdate)
 
     class Meta:
         ordering = ["product", "expiry_date"]
-        verbose_name_plural = "batches"
+        verbose_name = _("batch")
+        verbose_name_plural = _("batches")
         constraints = [models.UniqueConstraint(fields=["product", "lot_number"], name="batch_lot_unique_per_product")]
         indexes = [models.Index(fields=["lot_number"], name="batch_lot")]
 
@@ -166,12 +185,14 @@ class PatchTest(models.Model):
 class ConsentText(models.Model):
     """A version of the informed-consent text. A published version is never edited: add a new one."""
 
-    version = models.CharField(max_length=20, unique=True)
-    title = models.CharField(max_length=200)
-    body = models.TextField()
-    published_at = models.DateTimeField(default=timezone.now)
+    version = models.CharField(_("version"), max_length=20, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("consent text")
+        verbose_name_plural = _("consent texts")
         ordering = ["-published_at"]
 
     def __str__(self) -> str:
