@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 
 from . import lockout, preferences, twofactor, views
 
 # The admin site answers only staff whose session passed two-factor sign-in (django-otp's OTPAdminSite).
 admin.site.__class__ = twofactor.ClinicAdminSite
-admin.site.site_header = "MesoClinic administration"
+admin.site.site_header = gettext_lazy("MesoClinic administration")
 admin.site.site_title = "MesoClinic"
 
 urlpatterns = [

@@ -54,6 +54,8 @@ class Patient(models.Model):
     objects = TrackedManager()  # history of every change; never deleted (meso_clinic/history.py)
 
     class Meta:
+        verbose_name = _("patient")
+        verbose_name_plural = _("patients")
         ordering = ["family_name", "given_name", "id"]
         indexes = [
             models.Index(Upper("family_name"), Upper("given_name"), "date_of_birth", name="patient_name_dob_ci"),

@@ -1146,6 +1146,9 @@ TR = {
     "published": "yayımlandı",
     "consent text": "onam metni",
     "consent texts": "onam metinleri",
+    "patient": "hasta",
+    "patients": "hastalar",
+    "MesoClinic administration": "MesoClinic yönetimi",
     "Signs of infection: the area is hot, more painful or oozing": (
         "Enfeksiyon belirtileri: bölge sıcak, daha ağrılı veya akıntılı"
     ),

@@ -83,6 +83,7 @@ def test_the_catalogue_on_the_admin_site_speaks_the_managers_language(client, ma
     for words in ["Yama testi gerekli", "Etikette olduğu gibi, her satıra bir bileşen.", "Bileşenler", "Tedaviler"]:
         assert words in page, words
     index = client.get("/admin/").content.decode()
-    for words in ["Bakım planları", "E-posta metinleri", "Tedavi alanları", "Onam metinleri", "Seriler"]:
+    for words in ["MesoClinic yönetimi", "Bakım planları", "E-posta metinleri", "Tedavi alanları", "Onam metinleri",
+                  "Seriler", "Hastalar"]:
         assert words in index, words
     assert "Reminder messages" not in index and "Treatment areas" not in index
