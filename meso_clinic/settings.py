@@ -9,6 +9,7 @@ import datetime as dt
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -17,9 +18,16 @@ VAR_DIR = BASE_DIR / "var"  # local state of the embedded defaults (never commit
 env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=True)
-# The development key is only usable while DEBUG is on; `check --deploy` rejects it in production.
-SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-dev-only-key-do-not-use-in-production")
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+DEVELOPMENT_KEY = "django-insecure-dev-only-key-do-not-use-in-production"
+SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_KEY)
+LOCAL_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=LOCAL_HOSTS)
+# Fail closed: the published development key would let anyone forge patients' signed links, and DEBUG's
+# error pages show patient data. Both belong to a developer's machine only.
+if not DEBUG and SECRET_KEY == DEVELOPMENT_KEY:
+    raise ImproperlyConfigured("DEBUG is off: set SECRET_KEY (the development key is published).")
+if DEBUG and set(ALLOWED_HOSTS) - set(LOCAL_HOSTS):
+    raise ImproperlyConfigured("DEBUG is on while serving other hosts than this machine: set DEBUG=false.")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [

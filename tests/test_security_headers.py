@@ -305,3 +305,24 @@ def test_check_deploy_is_clean_with_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DEBUG": "false", "ALLOWED_HOSTS": "clinic.example"}, "DEBUG is off: set SECRET_KEY"),
+        ({"ALLOWED_HOSTS": "clinic.example", "SECRET_KEY": "x" * 60}, "DEBUG is on while serving other hosts"),
+    ],
+    ids=["no-secret-key", "debug-left-on"],
+)
+def test_a_production_start_without_its_key_or_with_debug_on_is_refused(env, message):
+    """Fail closed: the published development key would let anyone forge patients' links; DEBUG's error
+    pages show patient data."""
+    base = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", ""),
+            "DJANGO_SETTINGS_MODULE": "meso_clinic.settings",
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, env=base | env, capture_output=True,
+        text=True, timeout=120,
+    )
+    assert result.returncode != 0 and message in result.stderr
