@@ -1147,6 +1147,11 @@ TR = {
     "consent text": "onam metni",
     "consent texts": "onam metinleri",
     "patient": "hasta",
+    "This is not the consent text in force: show the patient the current text (reload the page) and record the "
+    "consent again.": (
+        "Bu, yürürlükteki onam metni değil: hastaya güncel metni gösterin (sayfayı yenileyin) ve onamı yeniden "
+        "kaydedin."
+    ),
     "patients": "hastalar",
     "MesoClinic administration": "MesoClinic yönetimi",
     "Signs of infection: the area is hot, more painful or oozing": (

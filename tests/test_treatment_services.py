@@ -771,3 +771,21 @@ def test_a_consent_dated_in_the_future_is_refused(staff, patient):
         consent_record(patient=patient, text=consent_text(), recorded_by=staff.reception, consented_at=NOW + HOUR)
     assert "future" in messages(refusal, "consented_at")
     assert Consent.objects.count() == 0
+
+
+def test_only_the_consent_text_in_force_can_be_consented_to(staff, patient):
+    """An older version (a stale page, or an edited request) or one dated to be published later is refused."""
+    from tests.fixtures.treatments import consent_text
+    from treatments.models import ConsentText
+    from treatments.services import consent_record
+
+    old = consent_text()
+    new = ConsentText.objects.create(version="2", title="Informed consent", body="Adds a risk.",
+                                     published_at=NOW - DAY)
+    ConsentText.objects.create(version="3", title="Informed consent", body="Not out yet.", published_at=NOW + DAY)
+    with travel(NOW):
+        with pytest.raises(Refused) as refusal:
+            consent_record(patient=patient, text=old, recorded_by=staff.reception)
+        assert "not the consent text in force" in messages(refusal, "")
+        assert consent_record(patient=patient, text=new, recorded_by=staff.reception).text == new
+    assert Consent.objects.count() == 1

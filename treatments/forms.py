@@ -12,7 +12,7 @@ from meso_clinic.roles import NURSE, PHYSICIAN
 from .models import Batch, ConsentText, Course, Indication, Product, Session
 from .patch_tests import ReadResult, format_day
 from .readiness import HEALTH_UNCHANGED_MISSING
-from .selectors import previous_session_at
+from .selectors import current_consent_text, previous_session_at
 
 LOCAL_DATETIME = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
@@ -113,7 +113,7 @@ class ConsentForm(RefusalFormMixin, forms.Form):
         self.fields["course"].label_from_instance = lambda c: gettext("The whole course: %(indication)s") % {
             "indication": c.indication.name
         }
-        self.current_text = ConsentText.objects.order_by("-published_at").first()
+        self.current_text = current_consent_text()
         self.fields["text"].initial = self.current_text
 
 

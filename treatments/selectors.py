@@ -21,7 +21,7 @@ from patients.models import EligibilityScreening, Patient
 
 from . import patch_tests
 from . import readiness as readiness_rules
-from .models import Batch, Consent, Course, PatchTest, Product, Session, SessionProduct
+from .models import Batch, Consent, ConsentText, Course, PatchTest, Product, Session, SessionProduct
 from .readiness import Readiness, ScreeningFacts, readiness
 
 
@@ -313,6 +313,11 @@ class TreatmentSummary:
     record_limit: int = 20  # the latest `record_limit` patch tests and consents ...
     more_patch_tests: bool = False  # ... and whether older ones exist (the page says so: nothing ends silently)
     more_consents: bool = False
+
+
+def current_consent_text(*, at: dt.datetime | None = None) -> ConsentText | None:
+    """The consent text patients sign now: the latest published by `at` (one dated later is not out yet)."""
+    return ConsentText.objects.filter(published_at__lte=at or timezone.now()).order_by("-published_at").first()
 
 
 def previous_session_at(patient_id: int, *, before: dt.datetime, exclude: int | None = None) -> dt.datetime | None:

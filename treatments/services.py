@@ -21,6 +21,7 @@ from . import patch_tests
 from .models import Batch, Consent, ConsentText, Course, Indication, PatchTest, Product, Session, SessionProduct
 from .selectors import (
     clinic_zone,
+    current_consent_text,
     patch_rules,
     patient_facts,
     previous_session_at,
@@ -148,6 +149,12 @@ def consent_record(
         raise Refused({"consented_at": _("A consent cannot be dated in the future.")})
     if course is not None and course.patient_id != patient.pk:
         raise Refused({"course": _("That course belongs to another patient.")})
+    current = current_consent_text(at=now)
+    if current is None or text.pk != current.pk:  # the page showed an older text, or one not yet published
+        raise Refused({"": _(
+            "This is not the consent text in force: show the patient the current text (reload the page) and "
+            "record the consent again."
+        )})
     return Consent.objects.create(
         patient=patient, text=text, course=course, consented_at=consented_at, recorded_by=recorded_by
     )
