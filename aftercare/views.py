@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, ListView, TemplateView
 
 from meso_clinic.access import ClinicPermissionRequiredMixin
-from meso_clinic.access_log import PatientRecordMixin
+from meso_clinic.access_log import PatientRecordMixin, log_patient_access
 from patients.models import Patient
 from treatments.models import Session
 
@@ -169,6 +169,7 @@ class AftercareSheetView(ClinicPermissionRequiredMixin, DetailView):
         return Session.objects.filter(status=Session.Status.PERFORMED).select_related("patient", "area", "indication")
 
     def get_context_data(self, **kwargs):
+        log_patient_access(self.request.user, self.object.patient)
         language = _patient_language(self.object.patient)
         texts = ReminderMessage.objects.filter(kind="aftercare_sheet")  # the first email's title, as data
         words = texts.filter(language=language).first() or texts.filter(language="en").first()
@@ -210,6 +211,7 @@ class ReportDetailView(ClinicPermissionRequiredMixin, DetailView):
         )
 
     def get_context_data(self, **kwargs):
+        log_patient_access(self.request.user, self.object.session.patient)
         can_close = self.object.status == "open" and self.request.user.has_perm("aftercare.close_sideeffectreport")
         if can_close and "form" not in kwargs:
             kwargs["form"] = CloseReportForm()
@@ -235,10 +237,14 @@ class ReportPhotoView(ClinicPermissionRequiredMixin, DetailView):
     permission_required = "aftercare.view_sideeffectreport"
     model = SideEffectReport
 
+    def get_queryset(self):
+        return SideEffectReport.objects.select_related("session__patient")
+
     def get(self, request, *args, **kwargs):
         report = self.get_object()
         if not report.photo:
             raise Http404
+        log_patient_access(request.user, report.session.patient)
         extension = report.photo.name.rsplit(".", 1)[-1].lower()
         content_type = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}.get(extension)
         if content_type is None:

@@ -1,6 +1,7 @@
 """Who opened which patient's record: one row per user, patient and clinic-local day.
 
-The patient page and the data export call `log_patient_access`; the manager reads the log on the
+Every page that shows a patient's record calls `log_patient_access` (tests/test_access_log.py lists them);
+the manager reads the log on the
 "Access log" page; a nightly beat task deletes rows older than ACCESS_LOG_RETENTION_DAYS. One
 upsert per opening keeps the table at (staff x patients seen x days) rows, however often a page
 is reloaded.

@@ -22,7 +22,7 @@ from patients.models import Patient
 from patients.selectors import patient_search
 
 from .access import ClinicPermissionRequiredMixin
-from .access_log import PatientRecordMixin, access_log_entries
+from .access_log import PatientRecordMixin, access_log_entries, log_patient_access
 from .export import patient_record
 from .history_lines import record_history
 from .record_labels import record_name
@@ -73,6 +73,8 @@ class HistoryView(ClinicPermissionRequiredMixin, TemplateView):
             except NoReverseMatch:  # pragma: no cover - every entry above has a page
                 back = None
         patient = _patient_of(record) if record is not None else None
+        if patient is not None:
+            log_patient_access(self.request.user, patient)  # the history holds every past value
         kind = record_name(self.model)
         if isinstance(record, Patient):
             heading, subtitle = _("%(name)s's details") % {"name": record.full_name}, ""

@@ -103,6 +103,10 @@ class PatientUpdateView(ClinicPermissionRequiredMixin, UpdateView):
     form_class = PatientForm
     template_name = "patients/patient_form.html"
 
+    def get_context_data(self, **kwargs):
+        log_patient_access(self.request.user, self.object)  # the form shows all of the patient's details
+        return super().get_context_data(**kwargs)
+
     def form_valid(self, form):
         messages.success(self.request, _("%(name)s's details are saved.") % {"name": form.instance.full_name})
         return super().form_valid(form)
@@ -130,6 +134,7 @@ class IntakeView(ClinicPermissionRequiredMixin, FormView):
         return {**super().get_form_kwargs(), "on": self.today}
 
     def get_context_data(self, **kwargs):
+        log_patient_access(self.request.user, self.patient)
         return super().get_context_data(patient=self.patient, version=questionnaire.VERSION, **kwargs)
 
     def form_valid(self, form):
@@ -148,6 +153,7 @@ class IntakePrintView(ClinicPermissionRequiredMixin, DetailView):
     template_name = "patients/intake_print.html"
 
     def get_context_data(self, **kwargs):
+        log_patient_access(self.request.user, self.object)
         return super().get_context_data(
             sections=questionnaire.SECTIONS, version=questionnaire.VERSION, today=timezone.localdate(), **kwargs
         )
@@ -165,6 +171,7 @@ class ScreeningDetailView(ClinicPermissionRequiredMixin, DetailView):
         return EligibilityScreening.objects.select_related("patient", "taken_by", "decided_by")
 
     def get_context_data(self, **kwargs):
+        log_patient_access(self.request.user, self.object.patient)  # the answers are the patient's health
         context = super().get_context_data(**kwargs)
         can_decide = self.object.awaits_decision and self.request.user.has_perm("patients.decide_screening")
         if can_decide and "form" not in context:

@@ -169,3 +169,30 @@ def test_browser_the_manager_finds_who_opened_a_record(page, live_server, manage
     assert "Arslan" not in page.url  # searched by POST
     assert page.get_by_test_id("patient-matches").get_by_role("link", name="Zeynep Arslan").count() == 1
     page.screenshot(path=screenshot_path("access_log"), full_page=True)
+
+
+def test_every_page_that_shows_a_patients_record_is_logged(client, reception, nurse, physician, patient):
+    """Not only the patient page: the edit form (all her details), the intake, a screening (her health), a
+    patch test, a session, the aftercare sheet, a side-effect report and a record's history show her record."""
+    from aftercare.models import SideEffectReport
+    from tests.fixtures.aftercare import performed_session
+
+    session = performed_session(patient, reception=reception, nurse=nurse, physician=physician, now=NOW)
+    report = SideEffectReport.objects.create(session=session, effects=["redness"], severity="mild")
+    pages = [
+        f"/patients/{patient.pk}/edit/",
+        f"/patients/{patient.pk}/intake/",
+        f"/patients/{patient.pk}/intake/print/",
+        f"/patients/screenings/{session.screening_id}/",
+        f"/treatments/patch-tests/{patient.patch_tests.get().pk}/",
+        f"/treatments/sessions/{session.pk}/",
+        f"/aftercare/sessions/{session.pk}/sheet/",
+        f"/aftercare/reports/{report.pk}/",
+        f"/history/treatments.session/{session.pk}/",
+        f"/treatments/patients/{patient.pk}/consent/",
+    ]
+    client.force_login(physician)
+    for page in pages:
+        AccessLogEntry.objects.all().delete()
+        assert client.get(page).status_code == 200, page
+        assert list(AccessLogEntry.objects.values_list("user", "patient")) == [(physician.pk, patient.pk)], page

@@ -11,7 +11,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from aftercare.selectors import has_aftercare_plan
 from meso_clinic.access import ClinicPermissionRequiredMixin
-from meso_clinic.access_log import PatientRecordMixin
+from meso_clinic.access_log import PatientRecordMixin, log_patient_access
 from patients.models import Patient
 
 from . import patch_tests, selectors, services
@@ -45,6 +45,7 @@ class PatientFormView(ClinicPermissionRequiredMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
+        log_patient_access(self.request.user, self.patient)
         return super().get_context_data(patient=self.patient, **kwargs)
 
     def form_valid(self, form):
@@ -121,6 +122,7 @@ class PatchTestDetailView(ClinicPermissionRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         test = self.object
+        log_patient_access(self.request.user, test.patient)
         rules = selectors.patch_rules()
         user = self.request.user
         context = {
@@ -309,6 +311,7 @@ class SessionDetailView(ClinicPermissionRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         session = self.object
+        log_patient_access(self.request.user, session.patient)
         user = self.request.user
         context = {"can_perform": False, "can_cancel": False}
         if session.status == Session.Status.BOOKED:
