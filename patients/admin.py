@@ -1,13 +1,35 @@
 from django.contrib import admin
 
+from meso_clinic.access_log import log_patient_access
+
 from .models import Patient
 
 
 @admin.register(Patient)
 class PatientAdmin(admin.ModelAdmin):
-    list_display = ["family_name", "given_name", "date_of_birth", "preferred_language"]
-    search_fields = ["family_name", "given_name", "email", "phone"]
+    """For a superuser's corrections only: staff, the manager included, use the patient pages, whose search
+    is posted (no name, email or phone in a URL) and whose every opening is in the access log."""
+
+    list_display = ["id", "date_of_birth", "preferred_language"]
     readonly_fields = ["created_at", "updated_at", "created_by"]
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_superuser
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # clinical records are never deleted (README, "History, access log and retention")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        patient = Patient.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        if patient is not None and request.user.is_superuser:
+            log_patient_access(request.user, patient)
+        return super().change_view(request, object_id, form_url, extra_context)

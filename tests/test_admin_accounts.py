@@ -84,6 +84,21 @@ def test_the_catalogue_on_the_admin_site_speaks_the_managers_language(client, ma
         assert words in page, words
     index = client.get("/admin/").content.decode()
     for words in ["MesoClinic yönetimi", "Bakım planları", "E-posta metinleri", "Tedavi alanları", "Onam metinleri",
-                  "Seriler", "Hastalar"]:
+                  "Seriler"]:
         assert words in index, words
     assert "Reminder messages" not in index and "Treatment areas" not in index
+
+
+def test_patients_are_not_on_the_managers_admin_site(client, manager, patient):
+    """Its search would put names and phone numbers in URLs and its pages are not in the access log: staff
+    use the patient pages. A superuser may correct a record there; the opening is logged."""
+    from meso_clinic.models import AccessLogEntry
+
+    client.force_login(manager)
+    assert "/admin/patients/" not in client.get("/admin/").content.decode()
+    assert client.get("/admin/patients/patient/?q=Arslan").status_code == 403
+    assert client.get(f"/admin/patients/patient/{patient.pk}/change/").status_code == 403
+    root = superuser()
+    client.force_login(root)
+    assert client.get(f"/admin/patients/patient/{patient.pk}/change/").status_code == 200
+    assert AccessLogEntry.objects.filter(user=root, patient=patient).exists()
