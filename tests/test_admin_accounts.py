@@ -2,7 +2,10 @@
 raise anyone above that: not make an account a superuser or hand out single permissions, not change her own
 roles (a manager who makes herself a physician could approve screenings), not touch a superuser's account."""
 
+import datetime as dt
+
 from django.contrib.auth.models import Group, User
+from django.utils import timezone
 
 from meso_clinic.roles import MANAGER, PHYSICIAN
 from tests.fixtures.staff import give_authenticator
@@ -102,3 +105,24 @@ def test_patients_are_not_on_the_managers_admin_site(client, manager, patient):
     client.force_login(root)
     assert client.get(f"/admin/patients/patient/{patient.pk}/change/").status_code == 200
     assert AccessLogEntry.objects.filter(user=root, patient=patient).exists()
+
+
+def test_a_batch_used_in_a_session_cannot_be_rewritten(client, manager, patient, reception, nurse, physician):
+    """Found in a security review: changing a used batch's lot number silently changed past treatment records
+    and dropped its patients from a recall."""
+    from tests.fixtures.aftercare import performed_session
+    from treatments.models import Batch
+
+    session = performed_session(patient, reception=reception, nurse=nurse, physician=physician,
+                                now=timezone.now() - dt.timedelta(days=1))
+    used = session.session_products.get().batch
+    spare = Batch.objects.create(product=used.product, lot_number="SPARE-1", expiry_date=dt.date(2028, 1, 1))
+    client.force_login(manager)
+    page = client.get(f"/admin/treatments/batch/{used.pk}/change/").content.decode()
+    assert 'name="lot_number"' not in page
+    client.post(f"/admin/treatments/batch/{used.pk}/change/",
+                {"product": used.product_id, "lot_number": "REWRITTEN", "expiry_date": "2030-01-01",
+                 "received_on": "2026-01-01"})
+    used.refresh_from_db()
+    assert used.lot_number != "REWRITTEN" and used.expiry_date != dt.date(2030, 1, 1)
+    assert 'name="lot_number"' in client.get(f"/admin/treatments/batch/{spare.pk}/change/").content.decode()

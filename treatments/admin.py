@@ -15,8 +15,13 @@ class TreatmentAreaAdmin(admin.ModelAdmin):
 
 
 class BatchInline(admin.TabularInline):
+    """New batches are added here; an existing one is changed on its own page, where a used one is locked."""
+
     model = Batch
     extra = 1
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Product)
@@ -31,6 +36,13 @@ class BatchAdmin(admin.ModelAdmin):
     list_display = ["lot_number", "product", "expiry_date", "received_on"]
     search_fields = ["lot_number"]
     list_filter = ["product"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A batch used in a session is part of treatment records and recalls: its product, lot and expiry
+        # are what the patient received, so they are never rewritten (a recall would miss its patients).
+        if obj is not None and obj.uses.exists():
+            return ["product", "lot_number", "expiry_date", "received_on"]
+        return []
 
 
 @admin.register(ConsentText)
