@@ -21,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
@@ -69,7 +70,14 @@ def clinic_access(user) -> ClinicAccess:
 
 
 def access_changed() -> None:
-    """Every cached entry is stale from now on (they carry the old generation)."""
+    """Every cached entry is stale from now on (they carry the old generation), and again once the change
+    commits: a request that read the old rows between the first bump and the commit would otherwise have
+    cached them under the new generation, for ACCESS_CACHE_SECONDS (a removed role kept working)."""
+    _new_generation()
+    transaction.on_commit(_new_generation)
+
+
+def _new_generation() -> None:
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # not in the cache (first change, or evicted): any new value differs from 0

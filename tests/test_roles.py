@@ -17,3 +17,23 @@ def test_sync_takes_back_a_permission_added_by_hand(db):
     group.permissions.add(Group.objects.get(name="Reception").permissions.get(codename="add_patient"))
     sync_role_groups()
     assert "patients.add_patient" not in perms_of(group)
+
+
+def test_a_role_change_makes_cached_permissions_stale_again_when_it_commits(
+    reception, django_capture_on_commit_callbacks
+):
+    """Found in a security review: a request reading the old rows between the change and its commit would
+    cache them under the new generation for five minutes. The generation moves again on commit."""
+    from django.contrib.auth.models import Group
+    from django.core.cache import cache
+
+    from meso_clinic.permissions import GENERATION_KEY, clinic_access
+    from meso_clinic.roles import PHYSICIAN
+
+    with django_capture_on_commit_callbacks(execute=False) as on_commit:
+        reception.groups.add(Group.objects.get(name=PHYSICIAN))
+        during = cache.get(GENERATION_KEY)  # what another request, reading before the commit, would cache under
+    for callback in on_commit:
+        callback()
+    assert cache.get(GENERATION_KEY) > during
+    assert "patients.decide_screening" in clinic_access(reception).permissions
