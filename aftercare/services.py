@@ -352,9 +352,26 @@ def report_create(
         photo=photo or "",
         escalated=needs_escalation(warning_signs=warning_signs, severity=severity, effects=effects),
     )
-    if report.escalated:
+    if report.escalated and not _alerted_recently(report):
         transaction.on_commit(lambda: notify(report.pk))
     return report
+
+
+def _alerted_recently(report: SideEffectReport) -> bool:
+    """Whether an urgent email about this session went to the physician within REPORT_ALERT_INTERVAL_MINUTES."""
+    since = report.reported_at - dt.timedelta(minutes=settings.REPORT_ALERT_INTERVAL_MINUTES)
+    return (
+        SideEffectReport.objects.filter(session_id=report.session_id, escalated=True, reported_at__gte=since)
+        .exclude(pk=report.pk)
+        .exists()
+    )
+
+
+def report_limit_reached(session, *, now: dt.datetime | None = None) -> bool:
+    """Whether the session's link has sent REPORTS_PER_SESSION_PER_DAY reports in the last 24 hours."""
+    since = (now or timezone.now()) - dt.timedelta(days=1)
+    taken = SideEffectReport.objects.filter(session=session, reported_at__gte=since).count()
+    return taken >= settings.REPORTS_PER_SESSION_PER_DAY
 
 
 def report_close(*, report: SideEffectReport, by: AbstractBaseUser, note: str) -> bool:

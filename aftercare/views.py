@@ -1,5 +1,6 @@
 """Patient pages (no login, reached through a signed link) and staff pages for reminders and reports."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
@@ -61,6 +62,10 @@ class ReportView(View):
             return self._refuse(request, problem)
         with translation.override(_patient_language(session.patient)):
             form = SideEffectReportForm(request.POST, request.FILES)
+            if form.is_valid() and services.report_limit_reached(session):
+                form.add_error(None, _(
+                    "We already have many reports from you today. Please call the clinic on %(phone)s."
+                ) % {"phone": settings.CLINIC_PHONE})
             if not form.is_valid():
                 return render(request, self.template_name, {"form": form, "session": session})
             report = services.report_create(

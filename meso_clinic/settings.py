@@ -291,6 +291,10 @@ REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=6)
 REMINDER_PRE_SESSION_DAYS = env.int("REMINDER_PRE_SESSION_DAYS", default=3)
 REMINDER_RETRY_BASE_SECONDS = env.int("REMINDER_RETRY_BASE_SECONDS", default=60)  # doubles per attempt, max 1 h
 REPORT_LINK_MAX_AGE_DAYS = env.int("REPORT_LINK_MAX_AGE_DAYS", default=90)
+# A forwarded or leaked link must not flood the clinic: reports a session takes a day, and at most one urgent
+# email to the physician an hour per session (later urgent reports are at the top of the list all the same).
+REPORTS_PER_SESSION_PER_DAY = env.int("REPORTS_PER_SESSION_PER_DAY", default=10)
+REPORT_ALERT_INTERVAL_MINUTES = env.int("REPORT_ALERT_INTERVAL_MINUTES", default=60)
 REPORT_PHOTO_MAX_BYTES = env.int("REPORT_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))  # never served publicly
 MEDIA_URL = "/media/"

@@ -1147,6 +1147,9 @@ TR = {
     "consent text": "onam metni",
     "consent texts": "onam metinleri",
     "patient": "hasta",
+    "We already have many reports from you today. Please call the clinic on %(phone)s.": (
+        "Bugün sizden zaten çok sayıda bildirim aldık. Lütfen kliniği %(phone)s numarasından arayın."
+    ),
     "This is not the consent text in force: show the patient the current text (reload the page) and record the "
     "consent again.": (
         "Bu, yürürlükteki onam metni değil: hastaya güncel metni gösterin (sayfayı yenileyin) ve onamı yeniden "

@@ -673,3 +673,25 @@ def test_one_click_unsubscribe_works_without_a_form(session, patient):
     assert response.status_code == 200
     patient.refresh_from_db()
     assert patient.email_consent is False
+
+
+def test_a_link_sending_report_after_report_is_told_to_call_and_the_physician_is_emailed_once_an_hour(
+    client, session, smtp_server, eager_tasks, django_capture_on_commit_callbacks, settings
+):
+    """A forwarded or leaked link must not flood the clinic: the physician gets one urgent email an hour per
+    session (every report is kept, escalated ones first in the list), and the link takes 10 reports a day."""
+    settings.REPORTS_PER_SESSION_PER_DAY = 3
+    urgent = {"effects": ["redness"], "warning_signs": ["fever"], "severity": "moderate"}
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(report_path(session), urgent, follow=True)
+    assert SideEffectReport.objects.filter(session=session, escalated=True).count() == 3
+    assert len(smtp_server.handler.messages) == 1
+
+    fourth = client.post(report_path(session), {**urgent, "description": "Still feverish."})
+    assert fourth.status_code == 200
+    assert "We already have many reports from you today. Please call the clinic on +90 212 555 0100." in (
+        content(fourth)
+    )
+    assert "Still feverish." in content(fourth)  # what was typed stays
+    assert SideEffectReport.objects.filter(session=session).count() == 3
