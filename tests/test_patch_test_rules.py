@@ -271,3 +271,30 @@ def test_cleared_exactly_when_every_condition_holds(read, session, result):
     assert (outcome.block is None) == outcome.cleared
     if read is not None and result.is_reaction and session >= 0:
         assert outcome.block is ProductBlock.REACTION
+
+
+@pytest.mark.parametrize(
+    ("previous", "answer", "description", "missing"),
+    [
+        (None, "", "", set()),  # her first session: nothing is asked
+        ("2026-11-09", "", "", {"previous_reaction"}),
+        ("2026-11-09", "maybe", "", {"previous_reaction"}),
+        ("2026-11-09", "none", "", set()),
+        ("2026-11-09", "reaction", "  ", {"reaction_after_previous"}),
+        ("2026-11-09", "reaction", "bruising for two days", set()),
+    ],
+)
+def test_each_later_session_answers_whether_a_reaction_followed_the_previous_one(
+    previous, answer, description, missing
+):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from treatments.readiness import previous_reaction_problems
+
+    tz = ZoneInfo("Europe/Istanbul")
+    previous_at = dt.datetime.fromisoformat(previous).replace(hour=23, tzinfo=dt.UTC) if previous else None
+    problems = previous_reaction_problems(previous_at=previous_at, answer=answer, description=description, tz=tz)
+    assert set(problems) == missing
+    if "previous_reaction" in problems:  # the day of the previous session, in the clinic's zone (UTC 23:00 -> 02:00)
+        assert "(10 Nov 2026)" in problems["previous_reaction"]

@@ -11,8 +11,8 @@ from meso_clinic.roles import NURSE, PHYSICIAN
 
 from .models import Batch, ConsentText, Course, Indication, Product, Session
 from .patch_tests import ReadResult, format_day
-from .readiness import HEALTH_UNCHANGED_MISSING
-from .selectors import current_consent_text, previous_session_at
+from .readiness import HEALTH_UNCHANGED_MISSING, previous_reaction_problems
+from .selectors import clinic_zone, current_consent_text, previous_session_at
 
 LOCAL_DATETIME = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
@@ -204,7 +204,7 @@ class SessionPerformForm(RefusalFormMixin, forms.Form):
         choices=[(Session.PreviousReaction.NONE, _("No reaction")),
                  (Session.PreviousReaction.REACTION, _("A reaction: describe it below"))],
         widget=forms.RadioSelect,
-        required=False,  # the service says what is missing, next to the field
+        required=False,  # what is missing is said by previous_reaction_problems, in clean()
     )
     reaction_after_previous = forms.CharField(
         label=_("The reaction after the previous session"),
@@ -229,17 +229,13 @@ class SessionPerformForm(RefusalFormMixin, forms.Form):
                 empty_label=_("Choose the lot used"),
             )
             self.product_fields.append(name)
-        previous = previous_session_at(session.patient_id, before=timezone.now(), exclude=session.pk)
-        if previous is None:  # her first session: nothing to ask
+        self.previous_at = previous_session_at(session.patient_id, before=timezone.now(), exclude=session.pk)
+        if self.previous_at is None:  # her first session: nothing to ask
             del self.fields["previous_reaction"], self.fields["reaction_after_previous"]
-        else:  # asked with the other fields (the service checks it again)
-            day = {"day": format_day(timezone.localdate(previous))}
-            question = self.fields["previous_reaction"]
-            question.label = _("Any reaction after the previous session (%(day)s)? Ask the patient.") % day
-            question.required = True
-            question.error_messages["required"] = _(
-                "Ask the patient whether any reaction followed the previous session (%(day)s) and record it."
-            ) % day
+        else:
+            self.fields["previous_reaction"].label = _(
+                "Any reaction after the previous session (%(day)s)? Ask the patient."
+            ) % {"day": format_day(timezone.localdate(self.previous_at))}
         # The lot used is asked right after the time, before the confirmation and the notes.
         self.order_fields(["performed_at", *self.product_fields, "health_unchanged"])
 
@@ -253,13 +249,16 @@ class SessionPerformForm(RefusalFormMixin, forms.Form):
         return performed_at
 
     def clean(self):
+        """The previous-reaction question is answered with the other fields at once (the service asks again)."""
         cleaned = super().clean()
-        if cleaned.get("previous_reaction") == Session.PreviousReaction.REACTION and not (
-            cleaned.get("reaction_after_previous") or ""
-        ).strip():
-            self.add_error(
-                "reaction_after_previous", _("Describe the reaction that followed the previous session.")
-            )
+        problems = previous_reaction_problems(
+            previous_at=self.previous_at,
+            answer=cleaned.get("previous_reaction", ""),
+            description=cleaned.get("reaction_after_previous") or "",
+            tz=clinic_zone(),
+        )
+        for field, message in problems.items():
+            self.add_error(field, message)
         return cleaned
 
     def batches(self) -> dict[int, Batch]:

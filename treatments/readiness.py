@@ -111,6 +111,26 @@ def readiness(
     return Readiness(missing=tuple(missing), approval=approval)
 
 
+def previous_reaction_problems(
+    *, previous_at: datetime | None, answer: str, description: str, tz: tzinfo
+) -> dict[str, str]:
+    """What is missing from "any reaction after the previous session?", by form field (CLINICAL.md: a clean
+    patch test is not permanent clearance, each later session records the answer). Nothing is asked at the
+    patient's first session (`previous_at` None); later, "none" or "reaction", and a reaction is described."""
+    if previous_at is None:
+        return {}
+    if answer not in ("none", "reaction"):
+        day = {"day": format_day(previous_at.astimezone(tz).date())}
+        return {
+            "previous_reaction": _(
+                "Ask the patient whether any reaction followed the previous session (%(day)s) and record it."
+            ) % day
+        }
+    if answer == "reaction" and not description.strip():
+        return {"reaction_after_previous": _("Describe the reaction that followed the previous session.")}
+    return {}
+
+
 def latest_screening(screenings: list[ScreeningFacts], *, at: datetime) -> ScreeningFacts | None:
     """The screening that speaks for the patient at `at`: the latest taken by then."""
     taken = [s for s in screenings if s.taken_at <= at]

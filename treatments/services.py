@@ -19,6 +19,7 @@ from patients.models import Patient
 
 from . import patch_tests
 from .models import Batch, Consent, ConsentText, Course, Indication, PatchTest, Product, Session, SessionProduct
+from .readiness import previous_reaction_problems
 from .selectors import (
     clinic_zone,
     current_consent_text,
@@ -305,18 +306,14 @@ def session_perform(
             )
     # Every session after the patient's first records whether a reaction followed the previous one.
     previous = previous_session_at(session.patient_id, before=performed_at, exclude=session.pk)
+    problems = previous_reaction_problems(
+        previous_at=previous, answer=previous_reaction, description=reaction_after_previous, tz=clinic_zone()
+    )
+    for field, message in problems.items():
+        errors.setdefault(field, []).append(message)
     reaction_text = reaction_after_previous.strip()
-    if previous is None:
+    if previous is None:  # her first session: nothing asked, nothing kept
         previous_reaction, reaction_text = "", ""
-    elif previous_reaction not in (Session.PreviousReaction.NONE, Session.PreviousReaction.REACTION):
-        errors.setdefault("previous_reaction", []).append(
-            _("Ask the patient whether any reaction followed the previous session (%(day)s) and record it.")
-            % {"day": patch_tests.format_day(timezone.localdate(previous))}
-        )
-    elif previous_reaction == Session.PreviousReaction.REACTION and not reaction_text:
-        errors.setdefault("reaction_after_previous", []).append(
-            _("Describe the reaction that followed the previous session.")
-        )
     elif previous_reaction == Session.PreviousReaction.NONE:
         reaction_text = ""
     facts = patient_facts([session.patient])[session.patient_id]
