@@ -3,6 +3,8 @@
 Pure data and one rule: a report with any warning sign, or marked severe, is escalated.
 """
 
+from collections.abc import Iterable
+
 from django.utils.translation import gettext_lazy as _
 
 SIDE_EFFECTS: list[tuple[str, str]] = [
@@ -33,6 +35,6 @@ WARNING_SIGNS: list[tuple[str, str]] = [
 ESCALATING_EFFECTS = {"infection"}
 
 
-def needs_escalation(*, warning_signs: list[str], severity: str, effects: list[str] = ()) -> bool:
+def needs_escalation(*, warning_signs: list[str], severity: str, effects: Iterable[str] = ()) -> bool:
     """Infections can start 1 to 12 weeks after treatment: any sign of one goes to a physician at once."""
     return bool(warning_signs) or severity == "severe" or bool(ESCALATING_EFFECTS.intersection(effects))

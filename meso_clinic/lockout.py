@@ -35,6 +35,7 @@ from django.views.generic import TemplateView
 from .access import ClinicPermissionRequiredMixin
 
 LOCKED_OUT_TEMPLATE = "registration/locked_out.html"
+MANAGE_PERMISSION = "auth.change_user"
 
 
 class SignInForm(AuthenticationForm):
@@ -48,7 +49,6 @@ class SignInForm(AuthenticationForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].validators.append(MaxLengthValidator(self.fields["username"].max_length))
-MANAGE_PERMISSION = "auth.change_user"
 
 
 def cool_off() -> dt.timedelta:

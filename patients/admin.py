@@ -29,7 +29,7 @@ class PatientAdmin(admin.ModelAdmin):
         return False  # clinical records are never deleted (README, "History, access log and retention")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        patient = Patient.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        patient = self.get_object(request, object_id)  # None for an id that is no patient
         if patient is not None and request.user.is_superuser:
             log_patient_access(request.user, patient)
         return super().change_view(request, object_id, form_url, extra_context)
