@@ -207,10 +207,11 @@ AXES_LOCKOUT_CALLABLE = "meso_clinic.lockout.lockout_response"  # registration/l
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]  # masked in axes' log lines and records
 AXES_DISABLE_ACCESS_LOG = True  # no row per successful sign-in: the table would only grow
 AXES_VERBOSE = False  # no start-up banner in every manage.py command; failures and lockouts are still logged
-# Behind the TLS proxy the client's address is in X-Forwarded-For; set how many proxies are in front.
-AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
-if AXES_IPWARE_PROXY_COUNT:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# Behind the TLS proxy the client's address is the entry our proxies appended to X-Forwarded-For (the
+# TRUSTED_PROXY_COUNT-th from the right; never the leftmost ones, which the client writes): issue 12,
+# meso_clinic/client_ip.py. With 0 the header is ignored and REMOTE_ADDR counts.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "meso_clinic.client_ip.axes_client_ip"
 
 # --- Time and language ------------------------------------------------------------------------
 USE_TZ = True
