@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint setup browser gettext clean
+.PHONY: run test lint setup browser gettext messages clean
 
 setup: $(STAMP)
 
@@ -34,11 +34,24 @@ browser:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
-# tests/test_translations.py runs makemessages, which needs GNU gettext (Debian's package; root, as above).
+# `make messages` and tests/test_translations.py run makemessages, which needs GNU gettext (Debian's package;
+# root, as above).
 gettext:
 	@command -v xgettext >/dev/null 2>&1 || { \
 	  echo "Installing Debian's gettext for the translation tests"; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q gettext; }
+
+# Translations: locale/tr/LC_MESSAGES/django.po is the only home of the Turkish texts (edit it by hand,
+# in Poedit or Weblate). `make messages` adds new marked texts to it, drops texts no longer marked, keeps
+# every translation, and compiles the .mo that is committed beside it (README, "Translations").
+# tests/test_translations.py runs makemessages with these same flags (it reads them from this file).
+MAKEMESSAGES_FLAGS := --locale=tr --no-obsolete --add-location=file \
+  --ignore=node_modules --ignore=var --ignore=staticfiles --ignore=tests --ignore=scripts '--ignore=*.egg-info'
+COMPILEMESSAGES_FLAGS := --locale=tr --ignore=.venv --ignore=node_modules
+
+messages: $(STAMP) gettext
+	$(BIN)/python manage.py makemessages $(MAKEMESSAGES_FLAGS)
+	$(BIN)/python manage.py compilemessages $(COMPILEMESSAGES_FLAGS)
 
 test: $(STAMP) browser gettext
 	$(BIN)/python -m pytest

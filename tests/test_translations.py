@@ -1,11 +1,13 @@
 """The staff interface in Turkish: the shipped catalogue is complete, and pages really show it.
 
-The catalogue (locale/tr/LC_MESSAGES/django.po, filled by scripts/translations_tr.py) and its compiled
-.mo are committed. These tests fail when a text marked for translation has no Turkish yet, when a
-translation lost a placeholder, or when a staff page still shows English to a Turkish user.
+The catalogue locale/tr/LC_MESSAGES/django.po is the only home of the Turkish texts; it and its compiled
+.mo are committed, and `make messages` refreshes both (README, "Translations"). These tests fail when a
+text marked for translation has no Turkish yet, when a translation lost a placeholder, when `make messages`
+would lose a translator's edit, or when a staff page still shows English to a Turkish user.
 """
 
 import re
+import shlex
 import shutil
 from pathlib import Path
 
@@ -21,13 +23,37 @@ from tests.fixtures.treatments import answers
 ROOT = Path(settings.BASE_DIR)
 PO = ROOT / "locale" / "tr" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
-# What makemessages scans: the apps and the templates (scripts/ holds no marked text).
-SOURCES = ("patients", "treatments", "aftercare", "meso_clinic", "templates")
+# Left out of the copy of the project that makemessages scans here: large folders with no marked text.
+NOT_COPIED = (".*", "node_modules", "var", "staticfiles", "docs", "test-results", "*.egg-info", "__pycache__")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdf]|%[sd]|\{\w*\}")
 
 
 def _open_entries(po: polib.POFile) -> list[str]:
     return [e.msgid for e in po if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)]
+
+
+def _make_flags(name: str) -> list[str]:
+    """The flags the Makefile's `make messages` passes, so that these tests run what a translator runs."""
+    makefile = (ROOT / "Makefile").read_text().replace("\\\n", " ")
+    found = re.search(rf"^{name} := (.+)$", makefile, re.MULTILINE)
+    assert found, f"{name} is not in the Makefile"
+    return shlex.split(found.group(1))
+
+
+@pytest.fixture
+def project_copy(tmp_path, settings, monkeypatch) -> Path:
+    """A copy of the project's sources and catalogue, where `make messages` may run without touching ours."""
+    assert shutil.which("xgettext"), "GNU gettext is needed (Debian package gettext; `make test` installs it)"
+    copy = tmp_path / "project"
+    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(*NOT_COPIED))
+    settings.LOCALE_PATHS = [copy / "locale"]
+    monkeypatch.chdir(copy)
+    return copy
+
+
+def _make_messages() -> None:
+    call_command("makemessages", *_make_flags("MAKEMESSAGES_FLAGS"), verbosity=0)
+    call_command("compilemessages", *_make_flags("COMPILEMESSAGES_FLAGS"), verbosity=0)
 
 
 def test_the_turkish_catalogue_has_no_untranslated_or_fuzzy_entry():
@@ -45,20 +71,39 @@ def test_the_compiled_catalogue_is_up_to_date_with_the_po_file():
     assert compiled == shipped
 
 
-def test_every_text_marked_for_translation_is_in_the_shipped_catalogue(tmp_path, settings, monkeypatch):
-    """makemessages on a copy of the sources and of the catalogue finds nothing new and nothing stale."""
-    assert shutil.which("xgettext"), "GNU gettext is needed (Debian package gettext; `make test` installs it)"
-    for name in SOURCES:
-        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__", "migrations"))
-    shutil.copytree(ROOT / "locale", tmp_path / "locale")
-    settings.LOCALE_PATHS = [tmp_path / "locale"]
-    monkeypatch.chdir(tmp_path)
-    call_command("makemessages", locale=["tr"], no_obsolete=True, verbosity=0)
+def test_every_text_marked_for_translation_is_in_the_shipped_catalogue(project_copy):
+    """`make messages` on a copy of the project finds nothing new and nothing stale."""
+    _make_messages()
 
-    merged = polib.pofile(str(tmp_path / "locale" / "tr" / "LC_MESSAGES" / "django.po"))
+    merged = polib.pofile(str(project_copy / "locale" / "tr" / "LC_MESSAGES" / "django.po"))
     shipped = polib.pofile(str(PO))
-    assert _open_entries(merged) == [], "marked texts with no Turkish: run makemessages and translations_tr.py"
+    assert _open_entries(merged) == [], (
+        "marked texts with no Turkish: run `make messages`, translate them in locale/tr/LC_MESSAGES/django.po, "
+        "run `make messages` again"
+    )
     assert {(e.msgctxt, e.msgid) for e in merged} == {(e.msgctxt, e.msgid) for e in shipped}
+
+
+def test_a_translators_edit_in_the_po_file_survives_make_messages(project_copy):
+    """A fix made in the .po (by hand, Poedit or Weblate) is kept when new texts come in, and compiled."""
+    po_path = project_copy / "locale" / "tr" / "LC_MESSAGES" / "django.po"
+    po = polib.pofile(str(po_path))
+    before = {(e.msgctxt, e.msgid): e.msgstr for e in po}
+    po.find("Patients").msgstr = "Hasta kayıtları"
+    po.save()
+    (project_copy / "patients" / "added_today.py").write_text(
+        'from django.utils.translation import gettext as _\n\nTEXT = _("A text marked after the translation")\n'
+    )
+
+    _make_messages()
+
+    merged = polib.pofile(str(po_path))
+    assert merged.find("Patients").msgstr == "Hasta kayıtları"
+    assert "A text marked after the translation" in _open_entries(merged)
+    kept = {(e.msgctxt, e.msgid): e.msgstr for e in merged if (e.msgctxt, e.msgid) in before}
+    assert len(kept) > 500
+    assert kept == {key: before[key] for key in kept} | {(None, "Patients"): "Hasta kayıtları"}
+    assert polib.mofile(str(po_path.with_suffix(".mo"))).find("Patients").msgstr == "Hasta kayıtları"
 
 
 def test_translations_keep_every_placeholder_of_the_english_text():
