@@ -263,6 +263,22 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+# Patients' signed links carry a token in their path (issue 12): masked in the dev server's request lines
+# and in Django's "Not Found: <path>" / "Forbidden (CSRF ...): <path>" warnings (meso_clinic/request_logs.py;
+# gunicorn's access log: meso_clinic/gunicorn_conf.py). Configuring django.server drops Django's own handler
+# for it, so that handler and its formatter are restated as Django defines them.
+LOGGING["filters"] = {"mask_link_tokens": {"()": "meso_clinic.request_logs.MaskLinkTokens"}}
+LOGGING["formatters"] = {
+    "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+}
+LOGGING["handlers"]["django.server"] = {"class": "logging.StreamHandler", "formatter": "django.server"}
+LOGGING["loggers"].update({
+    "django.server": {
+        "handlers": ["django.server"], "level": "INFO", "propagate": False, "filters": ["mask_link_tokens"],
+    },
+    "django.request": {"filters": ["mask_link_tokens"]},
+    "django.security.csrf": {"filters": ["mask_link_tokens"]},
+})
 
 # --- Clinical defaults (see ../shared/CLINICAL.md; the clinic can change them) ----------------
 PATIENT_MAX_AGE_YEARS = env.int("PATIENT_MAX_AGE_YEARS", default=120)  # a plausibility check on entry
