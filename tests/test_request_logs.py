@@ -12,6 +12,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.servers.basehttp import WSGIRequestHandler
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.log import ServerFormatter
@@ -19,8 +20,8 @@ from django.utils.log import ServerFormatter
 from aftercare.links import report_token, unsubscribe_token
 from meso_clinic.request_logs import MASK, mask_tokens, register_token_paths, token_paths
 from scripts.processes import Processes, free_port, wait_for_port
+from tests.fixtures import services
 from tests.fixtures.aftercare import performed_session
-from tests.fixtures.services import test_database_url
 
 TOKEN = "eJyrVipWsjI0MDTQUSpWsqpWKgaxi1JzcjJLUvOK8osyS1OTiooy89KBUgA:1tZxQk:8mPq3vX9yQ0aB7cD_eF-gH"
 LINKS = ("/r/", "/unsubscribe/")
@@ -114,6 +115,13 @@ def test_djangos_not_found_warning_for_a_bad_link_is_masked(client, db, caplog):
     assert messages == [f"Not Found: /r/{MASK}/", f"Not Found: /unsubscribe/{MASK}/"]
 
 
+def test_djangos_csrf_warning_for_a_report_posted_without_the_cookie_is_masked(db, caplog):
+    with caplog.at_level(logging.WARNING, logger="django.security.csrf"):
+        assert Client(enforce_csrf_checks=True).post(f"/r/{TOKEN}/", {}).status_code == 403
+    messages = [record.getMessage() for record in caplog.records if record.name == "django.security.csrf"]
+    assert messages == [f"Forbidden (CSRF cookie not set.): /r/{MASK}/"]
+
+
 # --- gunicorn, as production runs it -------------------------------------------------------------
 
 
@@ -125,7 +133,7 @@ def test_gunicorns_access_log_masks_the_token_of_a_report_link(
     token = report_token(session_id=session.pk, reminder_id=None)
     port = free_port()
     access_log = tmp_path / "access.log"
-    processes = Processes({**os.environ, "DATABASE_URL": test_database_url()}, tmp_path)
+    processes = Processes({**os.environ, "DATABASE_URL": services.test_database_url()}, tmp_path)
     try:
         gunicorn = processes.spawn("gunicorn", [
             sys.executable, "-m", "gunicorn", "-c", "python:meso_clinic.gunicorn_conf", "--workers", "1",
