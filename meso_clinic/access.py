@@ -4,6 +4,8 @@
 
 - `PUBLIC`: no sign-in (the login page; the patients' pages behind signed links in their emails);
 - `SIGNED_IN`: any signed-in account (sign-out, one's own password and two-factor settings);
+- `SIGN_IN_STEP`: the code and set-up pages between password and sign-in, for a session whose sign-in
+  is pending (not signed in yet): their views guard themselves (meso_clinic/twofactor.py);
 - `ANY_ROLE`: a signed-in member of a clinic role (the dashboard);
 - a permission, or a tuple of permissions that are all needed.
 
@@ -23,6 +25,7 @@ from .roles import has_clinic_role
 PUBLIC = "public"
 SIGNED_IN = "signed in"
 ANY_ROLE = "any clinic role"
+SIGN_IN_STEP = "sign-in step"
 
 PAGE_ACCESS: dict[str, str | tuple[str, ...]] = {
     # Accounts.
@@ -31,11 +34,17 @@ PAGE_ACCESS: dict[str, str | tuple[str, ...]] = {
     "password_change": SIGNED_IN,
     "password_change_done": SIGNED_IN,
     "language": SIGNED_IN,
+    # The set-password link's page: the token in its address is the proof, as for a patient's link.
+    "password_set": PUBLIC,
+    "password_set_done": PUBLIC,
     "home": ANY_ROLE,
-    # Two-factor sign-in: the code and set-up pages come between password and a full sign-in.
+    # Two-factor sign-in: the code and set-up pages come between password and sign-in (issue 12).
     "two_factor": SIGNED_IN,
-    "two_factor_verify": SIGNED_IN,
-    "two_factor_enroll": SIGNED_IN,
+    "two_factor_verify": SIGN_IN_STEP,
+    "two_factor_recovery": SIGN_IN_STEP,
+    "two_factor_enroll": SIGN_IN_STEP,
+    "two_factor_recovery_codes": SIGNED_IN,
+    "two_factor_recovery_codes_new": SIGNED_IN,
     "two_factor_turn_off": SIGNED_IN,
     "two_factor_staff": "auth.change_user",
     "two_factor_staff_reset": "auth.change_user",
@@ -102,7 +111,7 @@ PAGE_ACCESS: dict[str, str | tuple[str, ...]] = {
 
 def may_open(user, rule: str | tuple[str, ...]) -> bool:
     """Whether `user` may open a page with this rule of PAGE_ACCESS."""
-    if rule == PUBLIC:
+    if rule in (PUBLIC, SIGN_IN_STEP):  # a sign-in step checks the pending sign-in in its view
         return True
     if not user.is_authenticated or not user.is_active:
         return False

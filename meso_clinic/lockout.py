@@ -20,9 +20,11 @@ from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import signals
+from django.contrib.auth import logout, signals
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import PasswordChangeView as DjangoPasswordChangeView
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db.models import Max, Sum
 from django.http import HttpRequest, HttpResponse
@@ -32,6 +34,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from . import demo_accounts
 from .access import ClinicPermissionRequiredMixin
 
 LOCKED_OUT_TEMPLATE = "registration/locked_out.html"
@@ -49,6 +52,17 @@ class SignInForm(AuthenticationForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].validators.append(MaxLengthValidator(self.fields["username"].max_length))
+
+    def confirm_login_allowed(self, user) -> None:
+        super().confirm_login_allowed(user)
+        if demo_accounts.sign_in_refused(user, self.cleaned_data.get("password") or ""):
+            raise ValidationError(
+                _(
+                    "This is a demo account: its password and codes are published. Demo accounts cannot sign "
+                    "in when the clinic runs with DEBUG off."
+                ),
+                code="demo_account",
+            )
 
 
 def cool_off() -> dt.timedelta:
@@ -118,7 +132,8 @@ def lockout_response(
 
 
 def record_failed_code(request: HttpRequest, user: AbstractBaseUser) -> int:
-    """Count a wrong two-factor code as a failed sign-in; return how many tries are left (0: now locked).
+    """Count a wrong two-factor code (or recovery code, or current password when changing it) as a failed
+    sign-in; return how many tries are left (0: now locked).
 
     Sent as Django's `user_login_failed` so that axes records it exactly like a wrong password.
     """
@@ -128,6 +143,39 @@ def record_failed_code(request: HttpRequest, user: AbstractBaseUser) -> int:
         return 0
     failures = getattr(request, "axes_failures_since_start", None) or 0
     return max(get_failure_limit(request, credentials) - failures, 0)
+
+
+# --- One's own password change ------------------------------------------------------------------
+
+
+class PasswordChangeView(DjangoPasswordChangeView):
+    """Django's password change, with each wrong current password counted like a wrong sign-in.
+
+    Else a borrowed, signed-in session would let anyone guess at the password without limit (issue 12).
+    The same (username, address) pair as the sign-in page: locked, the user is signed out and sees the
+    lockout page, and cannot sign in again from here until the cool-off ends or the manager unlocks.
+    """
+
+    def post(self, request, *args, **kwargs):
+        if is_locked(request, request.user.get_username()):
+            return self._locked_out()
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        if form.has_error("old_password", "password_incorrect"):
+            tries_left = record_failed_code(self.request, self.request.user)
+            if tries_left == 0:
+                return self._locked_out()
+            form.add_error(
+                "old_password",
+                _("%(tries)d more wrong tries lock your account.") % {"tries": tries_left},
+            )
+        return super().form_invalid(form)
+
+    def _locked_out(self) -> HttpResponse:
+        username = self.request.user.get_username()
+        logout(self.request)
+        return lockout_response(self.request, credentials={"username": username})
 
 
 # --- The manager's page -----------------------------------------------------------------------

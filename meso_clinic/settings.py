@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "csp",  # django-csp: the Content-Security-Policy header (see "Security headers and sessions")
     "django_otp",  # two-factor sign-in (see "Two-factor sign-in and lockout")
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # recovery codes (issue 12)
     "axes",  # failed sign-ins and lockout
     "meso_clinic",
     "patients",
@@ -61,6 +62,9 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Right after CSRF's cookie is read, before anything reads the body (CSRF's own check does, later):
+    # a body longer than its page takes is refused from Content-Length (meso_clinic/request_limits.py).
+    "meso_clinic.request_limits.RequestBodyLimitMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the session passed two-factor sign-in
     # Every page needs a signed-in user unless its view is marked @login_not_required.
@@ -280,7 +284,7 @@ LOGGING["loggers"].update({
     "django.security.csrf": {"filters": ["mask_link_tokens"]},
 })
 
-# --- Clinical defaults (see ../shared/CLINICAL.md; the clinic can change them) ----------------
+# --- Clinical defaults (docs/clinical-rules.md, "Settings that hold the numbers"; the clinic can change them) ---
 PATIENT_MAX_AGE_YEARS = env.int("PATIENT_MAX_AGE_YEARS", default=120)  # a plausibility check on entry
 # Eligibility rules (patients/eligibility.py reads them through patients.services.thresholds()).
 ELIGIBILITY_MIN_AGE_YEARS = env.int("ELIGIBILITY_MIN_AGE_YEARS", default=18)
@@ -292,7 +296,7 @@ PATCH_TEST_MIN_HOURS = env.int("PATCH_TEST_MIN_HOURS", default=24)
 PATCH_TEST_READ_WINDOW_HOURS = env.int("PATCH_TEST_READ_WINDOW_HOURS", default=72)
 PATCH_TEST_VALIDITY_DAYS = env.int("PATCH_TEST_VALIDITY_DAYS", default=90)
 SESSION_PAST_GRACE_MINUTES = env.int("SESSION_PAST_GRACE_MINUTES", default=15)  # booking/recording a bit late
-# Aftercare reminders (aftercare/services.py; DESIGN.md "Aftercare reminders: the pipeline").
+# Aftercare reminders (aftercare/services.py; docs/architecture.md, "Aftercare reminders").
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")  # absolute links in patient emails
 MESSAGE_ID_DOMAIN = env.str("MESSAGE_ID_DOMAIN", default="mesoclinic.example")
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
@@ -304,7 +308,7 @@ REMINDER_LEASE_SECONDS = env.int("REMINDER_LEASE_SECONDS", default=300)  # well 
 REMINDER_SEND_CHUNK = env.int("REMINDER_SEND_CHUNK", default=20)
 REMINDER_MAX_IN_FLIGHT = env.int("REMINDER_MAX_IN_FLIGHT", default=1000)  # claimed and not yet sent, at most
 REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=6)
-# The pre-session instructions go this many days before a booked session (CLINICAL.md: 3, a default).
+# The pre-session instructions go this many days before a booked session (docs/clinical-rules.md: 3, a default).
 REMINDER_PRE_SESSION_DAYS = env.int("REMINDER_PRE_SESSION_DAYS", default=3)
 REMINDER_RETRY_BASE_SECONDS = env.int("REMINDER_RETRY_BASE_SECONDS", default=60)  # doubles per attempt, max 1 h
 REPORT_LINK_MAX_AGE_DAYS = env.int("REPORT_LINK_MAX_AGE_DAYS", default=90)
@@ -315,6 +319,11 @@ REPORT_ALERT_INTERVAL_MINUTES = env.int("REPORT_ALERT_INTERVAL_MINUTES", default
 REPORT_PHOTO_MAX_BYTES = env.int("REPORT_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))  # never served publicly
 MEDIA_URL = "/media/"
+# --- Uploaded pictures (meso_clinic/images.py, issue 12) ---
+# Every uploaded picture is decoded and saved afresh (no EXIF, GPS, XMP or comments kept). One with more pixels
+# than this is refused from its header before it is decoded: a 48 KB PNG can claim 20000 x 20000 pixels,
+# 1.2 GB decoded. 40 megapixels is above a phone camera's usual photo (12 to 24); Pillow refuses above 89 alike.
+PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=40_000_000)
 CELERY_BEAT_SCHEDULE["dispatch-due-reminders"] = {
     "task": "aftercare.tasks.dispatch_due_reminders",
     "schedule": REMINDER_DISPATCH_SECONDS,

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy
 
-from . import lockout, preferences, twofactor, views
+from . import lockout, password_links, preferences, twofactor, views
 
 # The admin site answers only staff whose session passed two-factor sign-in (django-otp's OTPAdminSite).
 admin.site.__class__ = twofactor.ClinicAdminSite
@@ -13,20 +13,32 @@ admin.site.site_title = "MesoClinic"
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="home"),
     # Sign-in, sign-out and password change only: staff passwords are reset by the clinic manager.
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=lockout.SignInForm),
-        name="login",
-    ),
+    # The password, then (a pending sign-in, not signed in yet) the code: meso_clinic/twofactor.py.
+    path("accounts/login/", twofactor.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    # Wrong current passwords count in the lockout like wrong sign-ins.
+    path("accounts/password/", lockout.PasswordChangeView.as_view(), name="password_change"),
     path(
         "accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"
     ),
     path("accounts/language/", preferences.LanguageView.as_view(), name="language"),
+    # The one-time set-password link a new or existing colleague is emailed (no sign-in: the token is the proof).
+    path("accounts/set-password/<int:pk>/<token>/", password_links.SetPasswordView.as_view(), name="password_set"),
+    path("accounts/set-password/done/", password_links.SetPasswordDoneView.as_view(), name="password_set_done"),
     # Two-factor sign-in: the code, setting up an authenticator, one's own switch, the manager's reset.
     path("accounts/two-factor/", twofactor.SettingsView.as_view(), name="two_factor"),
     path("accounts/two-factor/verify/", twofactor.VerifyView.as_view(), name="two_factor_verify"),
+    path("accounts/two-factor/recovery/", twofactor.RecoveryView.as_view(), name="two_factor_recovery"),
+    path(
+        "accounts/two-factor/recovery-codes/",
+        twofactor.NewRecoveryCodesView.as_view(),
+        name="two_factor_recovery_codes",
+    ),
+    path(
+        "accounts/two-factor/recovery-codes/new/",
+        twofactor.MakeRecoveryCodesView.as_view(),
+        name="two_factor_recovery_codes_new",
+    ),
     path("accounts/two-factor/set-up/", twofactor.EnrollView.as_view(), name="two_factor_enroll"),
     path("accounts/two-factor/turn-off/", twofactor.TurnOffView.as_view(), name="two_factor_turn_off"),
     path("accounts/two-factor/staff/", twofactor.StaffDevicesView.as_view(), name="two_factor_staff"),

@@ -3,11 +3,11 @@
 import pytest
 from django.urls import get_resolver, reverse
 
-from meso_clinic.access import PAGE_ACCESS, PUBLIC
+from meso_clinic.access import PAGE_ACCESS, PUBLIC, SIGN_IN_STEP, SIGNED_IN
 from tests.fixtures.staff import PASSWORD
 from tests.fixtures.world import project_url_names
 
-# The role x page matrix, written out by hand from ../shared/DESIGN.md ("Who uses it"): y = may
+# The role x page matrix, written out by hand from docs/architecture.md ("Who uses it"): y = may
 # open, . = refused (403). Columns: Reception, Nurse, Physician, Clinic manager. Every named URL of
 # the project must have a row: a new page without one fails test_every_page_is_in_the_matrix.
 MATRIX = """
@@ -18,6 +18,9 @@ password_change_done              y y y y
 language                          y y y y
 two_factor                        y y y y
 two_factor_verify                 y y y y
+two_factor_recovery               y y y y
+two_factor_recovery_codes         y y y y
+two_factor_recovery_codes_new     y y y y
 two_factor_enroll                 y y y y
 two_factor_turn_off               y y y y
 two_factor_staff                  . . . y
@@ -150,8 +153,8 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, name, params):
 def test_an_account_without_a_clinic_role_is_refused(client, outsider, name, params):
     client.force_login(outsider)
     response = client.get(reverse(name, kwargs={p: SAMPLE_KWARGS[p] for p in params}))
-    if PAGE_ACCESS[name] == "signed in":
-        assert response.status_code in (200, 302, 405)  # one's own account pages
+    if PAGE_ACCESS[name] in (SIGNED_IN, SIGN_IN_STEP):
+        assert response.status_code in (200, 302, 405)  # one's own account pages; the sign-in steps
     else:
         assert response.status_code == 403
 

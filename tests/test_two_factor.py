@@ -15,19 +15,24 @@ from html import unescape
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.core.management import CommandError, call_command
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from meso_clinic import recovery_codes
 from meso_clinic.management.commands.seed_demo import DEMO_PASSWORD
 from meso_clinic.roles import PHYSICIAN
-from meso_clinic.twofactor import requires_two_factor, users_requiring_two_factor
+from meso_clinic.twofactor import PENDING_SECONDS, PENDING_SESSION_KEY, requires_two_factor, users_requiring_two_factor
 from tests.fixtures.browser import screenshot_path, sign_in
 from tests.fixtures.staff import PASSWORD, current_code, give_authenticator, make_staff
 
 VERIFY = "/accounts/two-factor/verify/"
 ENROLL = "/accounts/two-factor/set-up/"
+RECOVERY = "/accounts/two-factor/recovery/"
+CODES = "/accounts/two-factor/recovery-codes/"
 START = dt.datetime(2026, 11, 23, 6, 0, tzinfo=dt.UTC)  # 09:00 in Istanbul
 
 
@@ -52,6 +57,10 @@ def code_from_page(html: str) -> str:
     """What the app shows after the key on the set-up page was typed into it."""
     secret = re.search(r'data-testid="secret-key">([A-Z2-7 ]+)<', html).group(1)
     return f"{totp(b32decode(secret.replace(' ', ''))):06d}"
+
+
+def recovery_codes_on(html: str) -> list[str]:
+    return re.findall(r"<li><code>([a-z2-7]{4}-[a-z2-7]{4})</code></li>", html)
 
 
 def field_error(html: str) -> str:
@@ -81,38 +90,47 @@ def test_physicians_and_the_manager_need_it_reception_and_nurses_may_choose(
 # --- A physician without an authenticator must set one up ----------------------------------------------
 
 
-def test_a_physician_without_an_app_must_set_one_up_before_any_page(client, new_physician):
+def test_a_physician_without_an_app_must_set_one_up_before_she_is_signed_in(client, new_physician):
     response = password_sign_in(client, "dr_kaya", "/patients/")
-    assert response["Location"] == "/patients/"
-    response = client.get("/patients/")
-    assert response.status_code == 302 and response["Location"] == f"{ENROLL}?next=/patients/"
-    for path in ("/", "/patients/reviews/", "/accounts/password/", "/accounts/two-factor/", VERIFY):
-        assert client.get(path, follow=True).redirect_chain[-1][0].startswith(ENROLL), path
-    # A form posted meanwhile is not acted on.
-    response = client.post("/patients/new/", {"given_name": "Ali"})
     assert response.status_code == 302 and response["Location"] == ENROLL
+    # Not signed in: every clinic page sends her to sign in, as anyone anonymous.
+    for path in ("/", "/patients/", "/patients/reviews/", "/accounts/password/", "/accounts/two-factor/"):
+        response = client.get(path)
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/?next="), path
+    response = client.post("/patients/new/", {"given_name": "Ali"})  # a form posted meanwhile is not acted on
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
-    page = client.get(f"{ENROLL}?next=/patients/")
+    page = client.get(ENROLL)
     html = page.content.decode()
     assert page.status_code == 200
     assert "Set up two-factor sign-in" in html and "Your role needs a second step" in html
     assert '<svg width="' in html and 'class="qr-code"' in html and "<title>QR code to scan</title>" in html
+    assert "(dr_kaya), time-based" in html
     assert 'class="navbar' not in html  # nothing to navigate to yet
-    assert 'action="/accounts/logout/"' in html
+    assert 'name="cancel"' in html
     # The page keeps the same key when reloaded (the app scanned it already).
     assert code_from_page(client.get(ENROLL).content.decode()) == code_from_page(html)
     assert not TOTPDevice.objects.filter(user=new_physician, confirmed=True).exists()
 
 
-def test_setting_up_with_the_right_code_signs_in_and_goes_on(client, new_physician, clock):
-    password_sign_in(client, "dr_kaya")
-    html = client.get(f"{ENROLL}?next=/patients/").content.decode()
-    response = client.post(ENROLL, {"code": code_from_page(html), "next": "/patients/"})
-    assert response.status_code == 302 and response["Location"] == "/patients/"
+def test_setting_up_with_the_right_code_signs_in_shows_recovery_codes_and_goes_on(client, new_physician, clock):
+    password_sign_in(client, "dr_kaya", "/patients/")
+    html = client.get(ENROLL).content.decode()
+    response = client.post(ENROLL, {"code": code_from_page(html)})
+    assert response.status_code == 302 and response["Location"] == CODES
+    page = client.get(CODES).content.decode()
+    codes = recovery_codes_on(page)
+    assert len(codes) == 10 and len(set(codes)) == 10
+    assert "Two-factor sign-in is on." in page and "shown only this once" in page
+    assert 'href="/patients/"' in page  # on to the page first asked for
     assert client.get("/patients/").status_code == 200
     device = TOTPDevice.objects.get(user=new_physician)
     assert device.confirmed
-    # The set-up page does not show the key again.
+    # Never again: the codes page and the set-up page show nothing more.
+    response = client.get(CODES, follow=True)
+    assert response.redirect_chain[-1][0] == "/accounts/two-factor/"
+    assert "Recovery codes are shown only once" in response.content.decode()
+    assert not any(code in response.content.decode() for code in codes)
     response = client.get(ENROLL, follow=True)
     assert response.redirect_chain[-1][0] == "/accounts/two-factor/"
     assert "data-testid=\"secret-key\"" not in response.content.decode()
@@ -121,8 +139,7 @@ def test_setting_up_with_the_right_code_signs_in_and_goes_on(client, new_physici
     # Next time, the code is asked for.
     client.post("/accounts/logout/")
     clock.shift(dt.timedelta(minutes=1))
-    password_sign_in(client, "dr_kaya")
-    assert client.get("/")["Location"] == f"{VERIFY}?next=/"
+    assert password_sign_in(client, "dr_kaya")["Location"] == VERIFY
 
 
 def test_a_wrong_code_at_set_up_is_shown_at_the_field(client, new_physician, clock):
@@ -137,7 +154,7 @@ def test_a_wrong_code_at_set_up_is_shown_at_the_field(client, new_physician, clo
     response = client.post(ENROLL, {"code": "12ab"})
     assert field_error(response.content.decode()) == "Enter the 6 digits your app shows."
     assert not TOTPDevice.objects.filter(user=new_physician, confirmed=True).exists()
-    assert client.get("/patients/")["Location"].startswith(ENROLL)
+    assert client.get("/patients/")["Location"].startswith("/accounts/login/")
 
     clock.shift(dt.timedelta(seconds=3))  # past django-otp's pause after two wrong codes
     response = client.post(ENROLL, {"code": right[:3] + " " + right[3:]})  # as some apps show it
@@ -150,25 +167,97 @@ def test_a_wrong_code_at_set_up_is_shown_at_the_field(client, new_physician, clo
 
 def test_a_physician_with_an_app_must_enter_the_code(client, physician, clock):
     response = password_sign_in(client, "dr_yilmaz", "/patients/reviews/")
-    response = client.get(response["Location"])
-    assert response["Location"] == f"{VERIFY}?next=/patients/reviews/"
-    page = client.get(response["Location"])
+    assert response["Location"] == VERIFY
+    page = client.get(VERIFY)
     html = page.content.decode()
-    assert "Enter the 6-digit code" in html and "Signed in as <strong>Mehmet</strong>" in html
+    assert "Enter the 6-digit code" in html and "Password accepted for <strong>Mehmet</strong>" in html
     assert 'autocomplete="one-time-code"' in html and 'inputmode="numeric"' in html
-    assert client.get("/patients/")["Location"] == f"{VERIFY}?next=/patients/"
+    assert client.get("/patients/")["Location"] == "/accounts/login/?next=/patients/"
 
     code = current_code(physician.totpdevice_set.get())
     wrong = f"{(int(code) + 1) % 10**6:06d}"
-    response = client.post(VERIFY, {"code": wrong, "next": "/patients/reviews/"})
+    response = client.post(VERIFY, {"code": wrong})
     assert response.status_code == 200
     assert field_error(response.content.decode()).startswith("That code is not right.")
     assert "(4 more tries before sign-in is locked)" in response.content.decode()
 
     clock.shift(dt.timedelta(seconds=2))
-    response = client.post(VERIFY, {"code": code, "next": "/patients/reviews/"})
+    response = client.post(VERIFY, {"code": code})
     assert response.status_code == 302 and response["Location"] == "/patients/reviews/"
     assert client.get("/patients/reviews/").status_code == 200
+    assert client.session[DEVICE_ID_SESSION_KEY] == physician.totpdevice_set.get().persistent_id
+
+
+def test_between_password_and_code_she_is_anonymous_to_every_page(client, physician, clock):
+    """Issue 12: the password alone signs no one in; no middleware or view sees her as signed in."""
+    client.get("/accounts/login/")
+    before = client.session.session_key
+    password_sign_in(client, "dr_yilmaz", "/patients/reviews/")
+    session = client.session
+    assert SESSION_KEY not in session and DEVICE_ID_SESSION_KEY not in session
+    assert session.session_key != before  # a new session id for the pending sign-in
+    pending = session[PENDING_SESSION_KEY]
+    assert pending["user"] == physician.pk and pending["next"] == "/patients/reviews/"
+    # The dashboard and pages of her role's permissions treat her as anyone anonymous.
+    for path in ("/", "/patients/reviews/", "/patients/", "/accounts/two-factor/"):
+        response = client.get(path)
+        assert response.status_code == 302 and response["Location"] == f"/accounts/login/?next={path}", path
+        assert response.wsgi_request.user.is_anonymous, path
+    response = client.get(VERIFY)
+    assert response.status_code == 200 and response.wsgi_request.user.is_anonymous
+    # Then the code signs her in, in another new session id.
+    pending_key = client.session.session_key
+    client.post(VERIFY, {"code": current_code(physician.totpdevice_set.get())})
+    assert client.session.session_key != pending_key
+    assert int(client.session[SESSION_KEY]) == physician.pk and PENDING_SESSION_KEY not in client.session
+    assert client.get("/patients/reviews/").status_code == 200
+
+
+def test_a_pending_sign_in_expires_after_five_minutes(client, physician, clock):
+    password_sign_in(client, "dr_yilmaz", "/patients/")
+    clock.shift(dt.timedelta(seconds=PENDING_SECONDS + 1))
+    code = current_code(physician.totpdevice_set.get())
+    response = client.post(VERIFY, {"code": code}, follow=True)
+    assert response.redirect_chain[0][0] == "/accounts/login/?next=/"
+    assert "Sign-in took too long. Enter your password again." in response.content.decode()
+    assert client.get("/patients/")["Location"].startswith("/accounts/login/")
+    assert PENDING_SESSION_KEY not in client.session
+    # Within the time it works.
+    password_sign_in(client, "dr_yilmaz", "/patients/")
+    clock.shift(dt.timedelta(seconds=PENDING_SECONDS - 1))
+    assert client.post(VERIFY, {"code": current_code(physician.totpdevice_set.get())})["Location"] == "/patients/"
+
+
+def test_a_pending_sign_in_is_bound_to_its_session_and_password(client, physician, clock):
+    password_sign_in(client, "dr_yilmaz")
+    other = type(client)()  # another browser: nothing pending there
+    assert other.get(VERIFY)["Location"] == "/accounts/login/?next=/"
+    physician.set_password("a-new-longer-pass-42")  # changed meanwhile (e.g. by a set-password link)
+    physician.save()
+    response = client.post(VERIFY, {"code": current_code(physician.totpdevice_set.get())})
+    assert response["Location"] == "/accounts/login/?next=/"
+    assert SESSION_KEY not in client.session
+
+
+def test_cancel_ends_the_pending_sign_in(client, physician):
+    password_sign_in(client, "dr_yilmaz")
+    assert 'name="cancel"' in client.get(VERIFY).content.decode()
+    assert client.post(VERIFY, {"cancel": "1"})["Location"] == "/accounts/login/"
+    assert PENDING_SESSION_KEY not in client.session
+    assert client.get(VERIFY)["Location"] == "/accounts/login/?next=/"
+
+
+def test_a_session_signed_in_without_the_code_it_owes_is_signed_out(client, physician, new_physician):
+    """Sessions from before issue 12, or a role needing two factors given while signed in: no fence, signed out."""
+    for user in (physician, new_physician):
+        client.force_login(user)
+        session = client.session
+        session.pop(DEVICE_ID_SESSION_KEY, None)
+        session.save()
+        response = client.get("/patients/", follow=True)
+        assert response.redirect_chain[0][0] == "/accounts/login/?next=/patients/"
+        assert "sign in again" in response.content.decode()
+        assert SESSION_KEY not in client.session
 
 
 def test_a_code_works_once(client, physician, clock):
@@ -191,7 +280,7 @@ def test_wrong_codes_in_a_row_must_wait(client, physician, clock):
     assert field_error(response.content.decode()) == (
         "Too many wrong codes in a row: wait 1 seconds, then enter the code your app shows."
     )
-    assert client.get("/")["Location"].startswith(VERIFY)
+    assert client.get("/")["Location"].startswith("/accounts/login/")
     clock.shift(dt.timedelta(seconds=1))
     assert client.post(VERIFY, {"code": code})["Location"] == "/"
 
@@ -203,11 +292,9 @@ def test_the_code_page_does_not_send_off_site(client, physician, clock):
     assert response["Location"] == "/"
 
 
-def test_sign_out_is_open_before_the_code(client, physician):
-    password_sign_in(client, "dr_yilmaz")
-    response = client.post("/accounts/logout/")
-    assert response["Location"] == "/accounts/login/"
-    assert client.get("/")["Location"] == "/accounts/login/?next=/"
+def test_the_sign_in_page_does_not_send_on_to_a_step_page(client, physician, clock):
+    password_sign_in(client, "dr_yilmaz", VERIFY)
+    assert client.post(VERIFY, {"code": current_code(physician.totpdevice_set.get())})["Location"] == "/"
 
 
 # --- Reception: optional ---------------------------------------------------------------------------
@@ -223,15 +310,17 @@ def test_reception_signs_in_with_the_password_alone_and_may_opt_in(client, recep
     html = client.get(ENROLL).content.decode()
     assert "Your role needs" not in html and 'class="navbar' in html
     response = client.post(ENROLL, {"code": code_from_page(html)}, follow=True)
-    assert response.redirect_chain[-1][0] == "/accounts/two-factor/"
+    assert response.redirect_chain[-1][0] == CODES
     page = response.content.decode()
-    assert "Two-factor sign-in is on." in page and "Turn off two-factor sign-in" in page
+    assert "Two-factor sign-in is on." in page and len(recovery_codes_on(page)) == 10
+    assert 'href="/accounts/two-factor/"' in page
+    page = client.get("/accounts/two-factor/").content.decode()
+    assert "Turn off two-factor sign-in" in page and "You have 10 unused recovery codes" in page
 
     # From now on her sign-in asks for the code too.
     client.post("/accounts/logout/")
     clock.shift(dt.timedelta(minutes=1))
-    password_sign_in(client, "selin")
-    assert client.get("/")["Location"] == f"{VERIFY}?next=/"
+    assert password_sign_in(client, "selin")["Location"] == VERIFY
     client.post(VERIFY, {"code": current_code(reception.totpdevice_set.get())})
     assert client.get("/").status_code == 200
 
@@ -239,6 +328,7 @@ def test_reception_signs_in_with_the_password_alone_and_may_opt_in(client, recep
     response = client.post("/accounts/two-factor/turn-off/", follow=True)
     assert "Two-factor sign-in is off." in response.content.decode()
     assert not TOTPDevice.objects.filter(user=reception).exists()
+    assert not StaticDevice.objects.filter(user=reception).exists()
 
 
 def test_a_physician_cannot_turn_it_off(client, physician):
@@ -255,11 +345,11 @@ def test_a_physician_cannot_turn_it_off(client, physician):
 
 
 def test_the_admin_site_needs_the_code(client, manager, clock):
-    password_sign_in(client, "elif")
+    password_sign_in(client, "elif", "/admin/")
     response = client.get("/admin/")
-    assert response["Location"] == f"{VERIFY}?next=/admin/"
-    client.post(VERIFY, {"code": current_code(manager.totpdevice_set.get()), "next": "/admin/"})
-    assert client.get("/admin/").status_code == 200
+    assert response["Location"] == "/admin/login/?next=/admin/"  # not signed in yet
+    assert client.post(VERIFY, {"code": current_code(manager.totpdevice_set.get())})["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200  # django-otp's verified session (OTPAdminSite)
 
 
 def test_the_admin_site_refuses_an_unverified_session_even_when_two_factor_is_not_required(
@@ -289,14 +379,15 @@ def test_the_manager_removes_a_lost_phones_authenticator(client, manager, physic
     selin = re.search(r"<tr>\s*<td>Selin</td>.*?</tr>", page, re.DOTALL).group(0)
     assert "Optional" in selin and "None" in selin and "Remove authenticator" not in selin
 
+    recovery_codes.make_new(user=physician)
     response = client.post(f"/accounts/two-factor/staff/{physician.pk}/reset/", follow=True)
-    assert "Mehmet's authenticator was removed" in unescape(response.content.decode())
+    assert "Mehmet's authenticator and recovery codes were removed" in unescape(response.content.decode())
     assert not TOTPDevice.objects.filter(user=physician).exists()
+    assert not StaticDevice.objects.filter(user=physician).exists() and not StaticToken.objects.exists()
 
     # Dr. Yılmaz sets up his new phone at his next sign-in.
     other = type(client)()
-    password_sign_in(other, "dr_yilmaz")
-    assert other.get("/")["Location"] == f"{ENROLL}?next=/"
+    assert password_sign_in(other, "dr_yilmaz")["Location"] == ENROLL
 
 
 def test_only_the_manager_resets_authenticators(client, nurse, physician):

@@ -1,0 +1,27 @@
+"""Demo accounts cannot sign in outside DEBUG (issue 12).
+
+`seed_demo` (DEBUG only) makes staff accounts whose password and authenticator keys are published in
+the README. A database seeded so and later served with DEBUG off would let anyone in. An account is a
+demo account while its credentials are the published ones: the demo password was typed (so it is
+still the account's password), or it holds an authenticator with a published demo key. Told from the
+credentials themselves, not from a mark, so databases seeded before this check are caught too, and an
+account whose password and authenticator were changed is an ordinary account.
+"""
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.utils.crypto import constant_time_compare
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .management.commands.seed_demo import DEMO_PASSWORD, DEMO_TOTP_KEYS
+
+
+def is_demo_account(user: AbstractBaseUser, typed_password: str) -> bool:
+    if constant_time_compare(typed_password, DEMO_PASSWORD):
+        return True
+    return TOTPDevice.objects.filter(user=user, key__in=DEMO_TOTP_KEYS.values()).exists()
+
+
+def sign_in_refused(user: AbstractBaseUser, typed_password: str) -> bool:
+    """Whether this (right) password must not sign in: a demo account while DEBUG is off."""
+    return not settings.DEBUG and is_demo_account(user, typed_password)
