@@ -82,7 +82,7 @@ class ReminderMessage(models.Model):
 
 
 class Reminder(models.Model):
-    """One email to a patient. The row is the truth (DESIGN.md, "Aftercare reminders: the pipeline")."""
+    """One email to a patient. The row is the truth (docs/architecture.md, "Aftercare reminders")."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")

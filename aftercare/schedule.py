@@ -1,4 +1,5 @@
-"""Aftercare reminder timeline (CLINICAL.md, "Default aftercare timeline"; DESIGN.md, "Time").
+"""Aftercare reminder timeline (docs/clinical-rules.md, "Aftercare instructions and timeline";
+docs/architecture.md, "Time").
 
 Pure code on purpose: no ORM, no settings, no clock. Callers pass the session's performed-at moment, the
 clinic's time zone and, for the pre-session reminder, the moment "now", so every due time can be reproduced

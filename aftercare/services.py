@@ -1,4 +1,4 @@
-"""The aftercare pipeline (DESIGN.md, "Aftercare reminders: the pipeline") and side-effect reports.
+"""The aftercare pipeline (docs/architecture.md, "Aftercare reminders") and side-effect reports.
 
 Reminder rows are the truth. `reminders_dispatch` claims due rows under row locks that skip locked
 rows and gives each a lease and a token; `reminder_send` sends only while it holds that token, so a
@@ -201,7 +201,7 @@ def reminders_send(*, reminder_ids: list[int], token: str, now: dt.datetime | No
     was claimed afresh), cancelled, retry, failed or released. The rows are taken at once (a task
     delivered twice sends nothing the second time), then each is sent and marked sent on its own, so
     a worker killed mid-chunk leaves at most the one message in flight unmarked (the at-least-once
-    window, DESIGN.md). After a temporary failure (connection trouble, a 4xx) the rest of the chunk is
+    window, docs/architecture.md). After a temporary failure (connection trouble, a 4xx) the rest of the chunk is
     not tried: it goes back to pending, without counting an attempt, to be claimed after the back-off.
     """
     now = now or timezone.now()

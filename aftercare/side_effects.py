@@ -1,4 +1,4 @@
-"""The side effects a patient can report, and the signs that need a physician at once (CLINICAL.md).
+"""The side effects a patient can report, and the signs that need a physician at once (docs/clinical-rules.md).
 
 Pure data and one rule: a report with any warning sign, or marked severe, is escalated.
 """

@@ -1,4 +1,4 @@
-"""Thin Celery tasks: ids in, a service call, nothing else (DESIGN.md)."""
+"""Thin Celery tasks: ids in, a service call, nothing else (docs/architecture.md)."""
 
 import logging
 from collections import Counter

@@ -1,4 +1,4 @@
-"""History of clinical records (DESIGN.md, invariant 5): who, when, what before, what after.
+"""History of clinical records (docs/architecture.md, invariant 5): who, when, what before, what after.
 
 A tracked model declares `objects = TrackedManager()`. From then on every write keeps history in
 meso_clinic.models.HistoryEntry, in the same transaction as the write where the write has one:

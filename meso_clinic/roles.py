@@ -1,4 +1,4 @@
-"""Staff roles as Django groups, declared once here (see ../shared/DESIGN.md, "Who uses it").
+"""Staff roles as Django groups, declared once here (docs/architecture.md, "Who uses it").
 
 Each role is a group whose permissions are exactly the ones listed below; `migrate` brings the
 groups in line with this table. Views check permissions, never group names, so that a manager can

@@ -1,4 +1,4 @@
-"""Eligibility screening engine (CLINICAL.md, "Eligibility screening").
+"""Eligibility screening engine (docs/clinical-rules.md, "Eligibility screening").
 
 Pure code on purpose: no ORM, no settings, no clock. Callers pass the intake answers, the date of birth,
 the moment of screening and the clinic's time zone, so every outcome can be reproduced and tested
@@ -48,7 +48,7 @@ _LABELS = {
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Clinic-tunable limits; the defaults are the ones in CLINICAL.md."""
+    """Clinic-tunable limits; the defaults are those of docs/clinical-rules.md."""
 
     min_age_years: int = 18
     isotretinoin_months: int = 6
@@ -67,7 +67,7 @@ class Finding:
 
 @dataclass(frozen=True)
 class Assessment:
-    """Result of one screening: the overall outcome and every finding, in the order of the CLINICAL.md table."""
+    """Result of one screening: the overall outcome and every finding, in the order of the rules' table."""
 
     outcome: Outcome
     findings: tuple[Finding, ...]
@@ -143,7 +143,7 @@ def assess(
 
 
 def _findings(answers: Mapping[str, object], age: int, today: date, limits: Thresholds) -> Iterator[Finding]:
-    """Yield the rules that fire, in the order of the CLINICAL.md table."""
+    """Yield the rules that fire, in the order of the table in docs/clinical-rules.md."""
     review, not_eligible = Outcome.NEEDS_REVIEW, Outcome.NOT_ELIGIBLE
     if age < limits.min_age_years:
         reason = _(

@@ -1,4 +1,4 @@
-"""Reliability drill for the aftercare reminder pipeline (docs/drill.md; DESIGN.md "Aftercare reminders").
+"""Reliability drill for the aftercare reminder pipeline (docs/drill.md; docs/architecture.md, "Aftercare reminders").
 
 Creates N due reminders in a database of its own, runs real `celery beat` / `celery worker` processes on a
 Redis server of its own, sends to an SMTP server inside this process, and meanwhile SIGKILLs workers (the whole

@@ -1,4 +1,4 @@
-"""Every change to a clinical record keeps its history (DESIGN.md, invariant 5): who, when, before, after.
+"""Every change to a clinical record keeps its history (docs/architecture.md, invariant 5): who, when, before, after.
 
 Changes come from forms (save), services (save and QuerySet.update), the reminder worker (bulk
 updates) and patients' emailed links; none escapes. Records are never deleted.

@@ -14,8 +14,8 @@ variations (edges included: a read at exactly 24 h or 72 h, the 18th birthday to
 physician approved, a reaction the physician cleared) and at most one flaw from FLAWS. Without a flaw the
 gate must accept; with one it may refuse. The other steps then disturb what booked sessions rest on.
 
-After every step, every performed session is checked against DESIGN.md invariants 1-3 by the checks
-below, written from the rules' wording (CLINICAL.md) and the stored rows, not with the app's own rule
+After every step, every performed session is checked against invariants 1-3 (docs/architecture.md) by the checks
+below, written from the rules' wording (docs/clinical-rules.md) and the stored rows, not with the app's own rule
 code (treatments.readiness, treatments.patch_tests, patients.eligibility). A refused perform must leave
 the session as it was.
 """

@@ -416,7 +416,8 @@ def test_a_session_is_performed_when_everything_holds_and_its_batch_can_be_recal
 
 
 def test_with_an_allergy_the_anaesthetic_cream_needs_its_own_negative_patch_test(staff, patient):
-    """CLINICAL.md: a known allergy (here to local anaesthetics) makes the patch test mandatory, the cream's too."""
+    """A known allergy (here to local anaesthetics) makes the patch test mandatory, the cream's too
+    (docs/clinical-rules.md)."""
     prepared = prepare(staff, patient, allergy=True)  # the vitamins are tested, the cream is not
     refused_and_untouched(prepared, staff.physician, "", f"No patch test for {CREAM}")
     read_patch_test(patient, [product(CREAM)], nurse=staff.nurse, applied_at=NOW - 2 * DAY)

@@ -375,7 +375,7 @@ def test_a_first_session_is_not_asked_about_a_previous_one(client, booked, physi
 def test_a_later_session_records_whether_a_reaction_followed_the_previous_one(
     client, booked, batches, physician, reception, nurse
 ):
-    """CLINICAL.md: a clean patch test is not permanent clearance; each later session records the answer."""
+    """docs/clinical-rules.md: a clean patch test is not permanent clearance; each later session records the answer."""
     performed_session(booked.patient, reception=reception, nurse=nurse, physician=physician, now=NOW - 14 * DAY)
     client.force_login(physician)
     url = f"/treatments/sessions/{booked.pk}/perform/"

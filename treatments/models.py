@@ -133,7 +133,7 @@ class Batch(models.Model):
 
 
 class PatchTest(models.Model):
-    """Products applied to a small area of skin, read from 24 hours later (CLINICAL.md)."""
+    """Products applied to a small area of skin, read from 24 hours later (docs/clinical-rules.md)."""
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="patch_tests")
     products = models.ManyToManyField(Product, related_name="patch_tests")
@@ -260,7 +260,7 @@ class Session(models.Model):
         NEEDLES = "needles", _("Fine needles")
 
     class PreviousReaction(models.TextChoices):
-        """Asked at every session after the patient's first (CLINICAL.md: a clean test is not permanent)."""
+        """Asked at every session after the patient's first (docs/clinical-rules.md: a clean test is not permanent)."""
 
         NOT_ASKED = "", _("Not asked (the patient's first session)")
         NONE = "none", _("No reaction")

@@ -1,4 +1,4 @@
-"""24-hour patch test rules (CLINICAL.md, "24-hour patch test (seed 003)").
+"""24-hour patch test rules (docs/clinical-rules.md, "24-hour patch test").
 
 Pure code on purpose: no ORM, no settings, no clock. Callers pass each test as plain facts, the moment of the
 session and the clinic's time zone, so every clearance can be reproduced and tested without a database. All
@@ -63,7 +63,7 @@ _MONTHS = (
 
 @dataclass(frozen=True)
 class PatchTestRules:
-    """Clinic-tunable limits; the defaults are the ones in CLINICAL.md. Every bound is inclusive."""
+    """Clinic-tunable limits; the defaults are those of docs/clinical-rules.md. Every bound is inclusive."""
 
     min_hours: int = 24
     read_window_hours: int = 72

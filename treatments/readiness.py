@@ -1,6 +1,6 @@
 """Is a patient ready for a session at a given time? Pure code (no ORM, no clock).
 
-Invariants 1-3 of DESIGN.md in one place: adult on the session day, an approved screening valid on
+Invariants 1-3 (docs/architecture.md) in one place: adult on the session day, an approved screening valid on
 that day (which is also what makes blood-thinner and NSAID use safe: a physician decided), and a
 negative patch test for every product. Consent and the practitioner's confirmation that health and
 medicines have not changed are checked here too, so that the booking page, the day view and the
@@ -114,7 +114,7 @@ def readiness(
 def previous_reaction_problems(
     *, previous_at: datetime | None, answer: str, description: str, tz: tzinfo
 ) -> dict[str, str]:
-    """What is missing from "any reaction after the previous session?", by form field (CLINICAL.md: a clean
+    """What is missing from "any reaction after the previous session?", by form field (docs/clinical-rules.md: a clean
     patch test is not permanent clearance, each later session records the answer). Nothing is asked at the
     patient's first session (`previous_at` None); later, "none" or "reaction", and a reaction is described."""
     if previous_at is None:
@@ -139,8 +139,8 @@ def latest_screening(screenings: list[ScreeningFacts], *, at: datetime) -> Scree
 
 def needs_patch_test(*, required_by_catalogue: bool, screening: ScreeningFacts | None) -> bool:
     """Every product is patch-tested before it is used, but for the few the catalogue exempts (the topical
-    anaesthetic cream); for a patient with an allergy on her latest screening none is exempt (CLINICAL.md:
-    "known allergy to a product's components, to local anaesthetic ...: patch test mandatory")."""
+    anaesthetic cream); for a patient with an allergy on her latest screening none is exempt (docs/clinical-rules.md:
+    a known allergy to a product's components or to local anaesthetic makes the patch test mandatory)."""
     return required_by_catalogue or (screening is not None and screening.allergy)
 
 

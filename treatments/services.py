@@ -1,6 +1,6 @@
 """Writes of the treatments app. Each is one transaction; each refuses with reasons per field.
 
-The gate is `session_perform`: it re-checks invariants 1-3 of DESIGN.md on the session's day under
+The gate is `session_perform`: it re-checks invariants 1-3 (docs/architecture.md) on the session's day under
 a row lock, whatever the page showed before.
 """
 

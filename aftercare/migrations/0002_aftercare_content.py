@@ -1,4 +1,4 @@
-"""The clinic's aftercare texts as data (seeds 000 and 003; CLINICAL.md), in English and Turkish:
+"""The clinic's aftercare texts as data (docs/clinical-rules.md), in English and Turkish:
 one plan per treatment area with the default timeline, and the words of each reminder.
 Editable by the clinic manager; edits apply to reminders not yet sent."""
 

@@ -1,4 +1,4 @@
-"""The clinic's catalogue as data (CLINICAL.md, "Treatment areas"; seeds 000 and 003): the five
+"""The clinic's catalogue as data (docs/clinical-rules.md, "Treatment areas and courses"): the five
 categories with their indications, texts and typical courses; starter products; consent text v1.
 All of it is editable by the clinic manager in the admin site."""
 
