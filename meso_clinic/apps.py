@@ -8,7 +8,11 @@ class MesoClinicConfig(AppConfig):
 
     def ready(self) -> None:
         from . import permissions  # noqa: F401 - its signals keep the cached permissions and roles fresh
+        from .account_notices import connect as connect_account_notices
         from .roles import sync_role_groups
+
+        # A staff member is emailed when her password, two-factor devices, roles or address change.
+        connect_account_notices()
 
         # Roles are part of the schema of the clinic: every migrate brings the groups and their
         # permissions in line with the table in roles.py (production too, unlike demo users).

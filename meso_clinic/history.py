@@ -79,6 +79,11 @@ def acting_as(user=None, label: str = SYSTEM) -> Iterator[None]:
         _actor.reset(token)
 
 
+def current_actor() -> Actor | None:
+    """Who acts in this request or task (None outside both): for account notices (meso_clinic/account_notices.py)."""
+    return _actor.get()
+
+
 def _who() -> tuple[int | None, str]:
     actor = _actor.get()
     if actor is None:

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from django.apps import apps as django_apps
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_noop
 
 # Group names stay English; pages translate them when they show them (e.g. the dashboard).
@@ -106,6 +107,44 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
 }
 ROLES: tuple[str, ...] = tuple(ROLE_PERMISSIONS)
+
+# Clinical authority (deciding screenings and reactions, signing off sessions, closing side-effect reports) and
+# power over accounts. A role that carries any of these is given or taken only by a superuser: a manager who
+# could give it could give it to herself, through a second account (issue 12). Derived from the table above,
+# so a new role with such a permission is covered without naming it anywhere else.
+AUTHORITY_PERMISSIONS = frozenset(
+    {
+        "patients.decide_screening",
+        "treatments.clear_patch_reaction",
+        "treatments.perform_session",
+        "aftercare.close_sideeffectreport",
+        "auth.add_user",
+        "auth.change_user",
+    }
+)
+SUPERUSER_GRANTED_ROLES: frozenset[str] = frozenset(
+    role for role, codes in ROLE_PERMISSIONS.items() if codes & AUTHORITY_PERMISSIONS
+)
+
+
+def grantable_groups(user: AbstractBaseUser) -> QuerySet[Group]:
+    """The groups `user` may give or take on the admin site.
+
+    A superuser: every group. Anyone else: the clinic roles without authority, and only while the group in the
+    database carries none either (a group edited by hand since the last migrate, or one outside the table, is not
+    a manager's to give).
+    """
+    if user.is_superuser:
+        return Group.objects.all()
+    authority = Q()
+    for code in AUTHORITY_PERMISSIONS:
+        app_label, codename = code.split(".", 1)
+        authority |= Q(content_type__app_label=app_label, codename=codename)
+    return (
+        Group.objects.filter(name__in=[role for role in ROLES if role not in SUPERUSER_GRANTED_ROLES])
+        .exclude(permissions__in=Permission.objects.filter(authority))
+        .order_by("name")
+    )
 
 
 def _permissions(codes: Iterable[str]) -> list[Permission]:
