@@ -81,6 +81,27 @@ def reminder_for_booked_session(session, *, now: dt.datetime) -> Reminder | None
     return reminder
 
 
+# Why a session's emails were cancelled, by the session's status. Stored in English (never in the language of
+# whoever clicked), shown translated (patients/templatetags/recorded_text.py `stored_text`, the history page).
+_SESSION_IS = {
+    "booked": gettext_noop("The session is still booked."),
+    "performed": gettext_noop("The session took place."),
+    "cancelled": gettext_noop("The session is cancelled."),
+    "no_show": gettext_noop("The session is marked as a no-show."),
+}
+_SESSION_WAS = {
+    "cancelled": gettext_noop("The session was cancelled."),
+    "no_show": gettext_noop("The session was marked as a no-show."),
+}
+
+
+def session_status_reason(status: str, *, just_changed: bool = False) -> str:
+    """The English reason stored on a session's cancelled emails: "was cancelled" when the change cancels them
+    (`just_changed`), "is cancelled" when a send finds the session so."""
+    reason = (_SESSION_WAS if just_changed else {}).get(status) or _SESSION_IS.get(status)
+    return reason or f"The session is {status}."
+
+
 def reminders_cancel(session, *, reason: str) -> int:
     return Reminder.objects.filter(session=session, status=Reminder.Status.PENDING).update(
         status=Reminder.Status.CANCELLED, last_error=reason
@@ -254,7 +275,7 @@ def _send_one(reminder: Reminder, texts: emails.ReminderTexts, *, now: dt.dateti
     if not _emailable(session.patient):
         reason = gettext_noop("The patient has not consented to emails (or has no address).")
     elif session.status != wanted_status:
-        reason = f"The session is {session.get_status_display().lower()}."
+        reason = session_status_reason(session.status)
     if reason:
         Reminder.objects.filter(pk=reminder.pk).update(status=Reminder.Status.CANCELLED, last_error=reason)
         return "cancelled"

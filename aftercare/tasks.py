@@ -10,6 +10,7 @@ from django.core.mail import send_mail
 from django.urls import reverse
 
 from meso_clinic.celery import reminder_queue
+from meso_clinic.people import display_name
 
 from . import emails, services
 from .links import absolute
@@ -64,7 +65,7 @@ def notify_physician_of_report(report_id: int) -> None:
     send_mail(
         subject=f"Urgent: a patient reported {what} · {settings.CLINIC_NAME}",
         message=f"A patient reported {what} after a session supervised by "
-        f"{physician.get_full_name() or physician.get_username()}.\n\n"
+        f"{display_name(physician)}.\n\n"
         f"Open the report (sign-in required): {url}\n",
         from_email=None,
         recipient_list=recipients,

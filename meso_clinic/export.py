@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftercare.models import Reminder, SideEffectReport
+from meso_clinic.people import display_name
 from patients.models import Patient
 from treatments.models import Consent, Course, PatchTest, Session, SessionProduct
 
@@ -28,9 +29,7 @@ def _day(value: dt.date | None) -> str | None:
 
 
 def _staff(user) -> str | None:
-    if user is None:
-        return None
-    return user.get_full_name() or user.get_username()
+    return display_name(user) if user is not None else None
 
 
 def _patient(p: Patient) -> dict[str, Any]:

@@ -21,7 +21,8 @@ from django.utils.translation import gettext
 
 from .history import is_tracked, tracked_fields
 from .models import HistoryEntry
-from .record_labels import actor_words, field_label
+from .people import display_name
+from .record_labels import STORED_ENGLISH_FIELDS, actor_words, field_label
 
 EMPTY = "—"
 
@@ -111,7 +112,7 @@ def _labels_for(entries: list[HistoryEntry], part_models: dict[int, type[models.
 
 def _name(obj: models.Model) -> str:
     if hasattr(obj, "get_full_name") and hasattr(obj, "get_username"):
-        return obj.get_full_name() or obj.get_username()
+        return display_name(obj)
     return str(obj)
 
 
@@ -157,6 +158,8 @@ def words(f: models.Field, value: Any, labels: dict | None = None) -> str:
             return date_format(dt.date.fromisoformat(value), "j M Y")
         except (TypeError, ValueError):
             return str(value)
+    if f.name in STORED_ENGLISH_FIELDS and isinstance(value, str):
+        return gettext(value)  # an unknown text (an SMTP server's answer) comes back as it is
     return _plain_words(value)
 
 

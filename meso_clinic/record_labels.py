@@ -116,6 +116,10 @@ FIELD_LABELS = {
     "closing_note": _("Closing note"),
 }
 
+# Fields holding text the app writes itself, in English (why an aftercare email was cancelled): the history
+# page shows them in its language, as the other pages do (`stored_text`); any other text stays as it was.
+STORED_ENGLISH_FIELDS = frozenset({"last_error"})
+
 
 # Who made a change when it was not a signed-in person: stored in English (meso_clinic/history.py), shown in words.
 ACTOR_WORDS = {

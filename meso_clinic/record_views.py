@@ -25,6 +25,7 @@ from .access import ClinicPermissionRequiredMixin
 from .access_log import PatientRecordMixin, access_log_entries, log_patient_access
 from .export import patient_record
 from .history_lines import record_history
+from .people import display_name
 from .record_labels import record_name
 
 # The page of each kind of record, for the way back from its history.
@@ -116,7 +117,7 @@ class AccessLogFilter(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+        self.fields["user"].label_from_instance = display_name
 
 
 class AccessLogView(ClinicPermissionRequiredMixin, TemplateView):
@@ -165,7 +166,7 @@ class PatientExportMixin(PatientRecordMixin, ClinicPermissionRequiredMixin):
         user = self.request.user
         meta = {
             "exported_at": timezone.localtime().isoformat(),
-            "exported_by": user.get_full_name() or user.get_username(),
+            "exported_by": display_name(user),
         }
         return patient, {"export": meta, **patient_record(patient)}
 

@@ -1,10 +1,12 @@
 import datetime as dt
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from meso_clinic.history import TrackedManager
 
@@ -89,6 +91,12 @@ class Patient(models.Model):
         """Completed years on `day` (a 29 February birthday is reached on 1 March in common years)."""
         return eligibility.age_on(self.date_of_birth, day)
 
+    @property
+    def language(self) -> str:
+        """The language of her emails and of the pages her links open: her preferred one when the clinic writes in
+        it, else English (a value from an old row or a data import)."""
+        return self.preferred_language if self.preferred_language in self.Language.values else self.Language.ENGLISH
+
 
 class Outcome(models.TextChoices):
     """The automatic outcome of the rules (patients/eligibility.py), before any physician decision."""
@@ -102,6 +110,41 @@ class Decision(models.TextChoices):
     APPROVED = "approved", _("Approve")
     DEFERRED = "deferred", _("Defer")
     DECLINED = "declined", _("Decline")
+
+
+# A recorded decision in words, as done ("Approved"); the choices' labels are what the physician does ("Approve").
+DECISIONS_DONE = {
+    Decision.APPROVED: _("Approved"),
+    Decision.DEFERRED: _("Deferred"),
+    Decision.DECLINED: _("Declined"),
+}
+
+
+def decision_done(code: str) -> str:
+    """A recorded decision ("approved") as the word for it done ("Approved"), in the active language."""
+    words = DECISIONS_DONE.get(code)
+    return str(words) if words is not None else code.capitalize()
+
+
+# The answers a screening stores for a yes/no and an unasked question (patients/services.py): English text, never
+# the page's language, translated when shown (templatetags/recorded_text.py).
+STORED_YES, STORED_NO, STORED_NOT_ASKED = gettext_noop("Yes"), gettext_noop("No"), gettext_noop("Not asked")
+STORED_ANSWERS = frozenset({STORED_YES, STORED_NO, STORED_NOT_ASKED})
+
+
+@dataclass(frozen=True)
+class AnswerShown:
+    """One row of a screening's answers as given (`answer_record`)."""
+
+    section: str
+    question: str
+    answer: str
+    follow_up: bool
+
+    @property
+    def is_yes(self) -> bool:
+        """A "yes" is what the questionnaire asks about (a condition, a medicine, a recent procedure): shown marked."""
+        return self.answer == STORED_YES
 
 
 class EligibilityScreening(models.Model):
@@ -178,6 +221,16 @@ class EligibilityScreening(models.Model):
     @property
     def awaits_decision(self) -> bool:
         return not self.decision and not self.hard_stop
+
+    @property
+    def decision_done(self) -> str:
+        return decision_done(self.decision)
+
+    @property
+    def answers_shown(self) -> list[AnswerShown]:
+        """The answers as given on the day, row by row."""
+        return [AnswerShown(section, question, answer, bool(follow_up))
+                for section, question, answer, follow_up in self.answer_record]
 
     def is_valid_approval_on(self, day: dt.date) -> bool:
         """An approval counts from its decision day to `valid_until`, both included."""

@@ -8,11 +8,12 @@ from django.db.models.functions import Concat
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from meso_clinic.clock import clinic_zone
 
 from . import eligibility, services
-from .models import Decision, EligibilityScreening, Patient, digits_of
+from .models import Decision, EligibilityScreening, Outcome, Patient, digits_of
 
 DATE_FORMATS = ("%d.%m.%Y", "%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y")
 
@@ -148,6 +149,32 @@ class EligibilityStatus:
     detail: str = ""
     screening: EligibilityScreening | None = None
 
+    @property
+    def detail_is_reason(self) -> bool:
+        """The detail is the physician's reason for an approval or a decline (else instructions or findings)."""
+        return self.code in ("approved", "declined")
+
+    @property
+    def next_step(self) -> str:
+        """What the clinic does next for this patient, in words."""
+        return str(NEXT_STEPS.get(self.code, NO_TREATMENT))
+
+    @property
+    def intake_is_next(self) -> bool:
+        """Whether a new intake questionnaire is the patient's next step (the page's main button), i.e. neither an
+        approval in force nor a screening waiting for its review."""
+        return self.code not in ("approved", "awaiting_review")
+
+
+NEXT_STEPS = {
+    "approved": gettext_lazy("Apply a patch test, record consent, plan a course and book sessions."),
+    "awaiting_review": gettext_lazy("A physician reviews the screening in the review queue."),
+    "not_screened": gettext_lazy("Take the intake questionnaire."),
+    "expired": gettext_lazy("Take the intake questionnaire."),
+    "deferred": gettext_lazy("Take a new intake questionnaire after the deferral date."),
+}
+NO_TREATMENT = gettext_lazy("No treatment can be planned.")  # declined, not eligible
+
 
 def eligibility_status(*, screening: EligibilityScreening | None, on: dt.date) -> EligibilityStatus:
     """The status of a patient from their latest screening, on the clinic-local day `on`."""
@@ -196,7 +223,7 @@ def findings_shown(screening: EligibilityScreening) -> list[dict]:
     """
     stored = screening.findings
     if not stored or (translation.get_language() or "en").split("-")[0] == "en":
-        return stored
+        return _with_outcome_labels(stored)
     def assess() -> eligibility.Assessment:
         return eligibility.assess(
             screening.answers,
@@ -212,8 +239,24 @@ def findings_shown(screening: EligibilityScreening) -> list[dict]:
     except (TypeError, ValueError):  # answers the rules no longer read the same way
         return stored
     if [(f.code, f.reason) for f in english.findings] != [(f.get("code"), f.get("reason")) for f in stored]:
-        return stored
-    return [{**f, "reason": shown.reason} for f, shown in zip(stored, assess().findings, strict=True)]
+        return _with_outcome_labels(stored)
+    return _with_outcome_labels(
+        [{**f, "reason": shown.reason} for f, shown in zip(stored, assess().findings, strict=True)]
+    )
+
+
+FINDING_OUTCOMES = {Outcome.NOT_ELIGIBLE: gettext_lazy("Not eligible")}  # any other finding needs review
+NEEDS_REVIEW = gettext_lazy("Needs review")
+
+
+def finding_outcome_label(outcome: str) -> str:
+    """What a fired rule means, in words: "Not eligible" or "Needs review"."""
+    return str(FINDING_OUTCOMES.get(outcome, NEEDS_REVIEW))
+
+
+def _with_outcome_labels(findings: list[dict]) -> list[dict]:
+    """Copies (the stored findings are never changed) with `outcome_label`."""
+    return [{**f, "outcome_label": finding_outcome_label(f.get("outcome", ""))} for f in findings]
 
 
 def review_queue() -> QuerySet[EligibilityScreening]:

@@ -8,12 +8,11 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from meso_clinic.clock import clinic_zone
 
 from . import eligibility, questionnaire
-from .models import Decision, EligibilityScreening, Outcome, Patient
+from .models import STORED_NO, STORED_NOT_ASKED, STORED_YES, Decision, EligibilityScreening, Outcome, Patient
 
 
 class DecisionRefused(Exception):
@@ -30,7 +29,7 @@ def thresholds() -> eligibility.Thresholds:
 
 
 # Stored in English like the questions; pages translate them when they show them.
-_YES, _NO, _NOT_ASKED = gettext_noop("Yes"), gettext_noop("No"), gettext_noop("Not asked")
+_YES, _NO, _NOT_ASKED = STORED_YES, STORED_NO, STORED_NOT_ASKED
 
 
 def _display(question: questionnaire.Question, value: Any) -> str:

@@ -9,6 +9,7 @@ from aftercare.selectors import PATIENT_EMAILS_SHOWN, patient_reminders
 from meso_clinic.access import ClinicPermissionRequiredMixin
 from meso_clinic.access_log import log_patient_access
 from meso_clinic.db import latest
+from meso_clinic.params import query_id
 from treatments.selectors import patient_treatment_summary
 
 from . import questionnaire
@@ -36,17 +37,13 @@ class PatientListView(ClinicPermissionRequiredMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         return self.get(request, *args, **kwargs)
 
-    def _id(self, name: str) -> int | None:
-        value = self.request.GET.get(name, "")
-        return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
-
     def get_context_data(self, **kwargs):
         context = {"query": self.query}
         if self.query:
             found = patient_search_page(query=self.query)
             context.update(patients=found.patients, matches=found.matches, too_many=found.too_many)
         else:
-            page = registry_page(after=self._id("after"), before=self._id("before"))
+            page = registry_page(after=query_id(self.request.GET, "after"), before=query_id(self.request.GET, "before"))
             context.update(patients=page.patients, previous=page.previous, next=page.next)
         return super().get_context_data(**context, **kwargs)
 

@@ -1,18 +1,16 @@
 import datetime as dt
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from meso_clinic.roles import NURSE, PHYSICIAN
+from meso_clinic.people import display_name
 
 from .models import Batch, ConsentText, Course, Indication, Product, Session
 from .patch_tests import ReadResult, format_day
 from .readiness import HEALTH_UNCHANGED_MISSING, previous_reaction_problems
-from .selectors import clinic_zone, current_consent_text, previous_session_at
+from .selectors import clinic_zone, current_consent_text, practitioners, previous_session_at, supervising_physicians
 
 LOCAL_DATETIME = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
@@ -30,19 +28,9 @@ def now_local() -> str:
     return timezone.localtime().strftime("%Y-%m-%dT%H:%M")
 
 
-def staff_with_role(*roles: str):
-    return (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(Q(groups__name__in=roles))
-        .distinct()
-        .order_by("first_name", "username")
-    )
-
-
 class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, user) -> str:
-        return user.get_full_name() or user.get_username()
+        return display_name(user)
 
 
 class RefusalFormMixin:
@@ -166,8 +154,8 @@ class SessionBookForm(RefusalFormMixin, forms.Form):
     )
     technique = forms.ChoiceField(label=_("Technique"), choices=Session.Technique.choices, widget=forms.RadioSelect)
     anaesthetic_cream = forms.BooleanField(label=_("Local anaesthetic cream"), required=False)
-    practitioner = StaffChoiceField(label=_("Practitioner"), queryset=staff_with_role(NURSE, PHYSICIAN))
-    supervising_physician = StaffChoiceField(label=_("Supervising physician"), queryset=staff_with_role(PHYSICIAN))
+    practitioner = StaffChoiceField(label=_("Practitioner"), queryset=practitioners())
+    supervising_physician = StaffChoiceField(label=_("Supervising physician"), queryset=supervising_physicians())
     scheduled_at = LocalDateTimeField(label=_("Date and time"))
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=5, max_value=240, initial=45)
 
@@ -179,8 +167,8 @@ class SessionBookForm(RefusalFormMixin, forms.Form):
             "%(indication)s (%(count)s session)", "%(indication)s (%(count)s sessions)", c.planned_sessions
         ) % {"indication": c.indication.name, "count": c.planned_sessions}
         # Querysets are evaluated per form so that a new user shows up without a restart.
-        self.fields["practitioner"].queryset = staff_with_role(NURSE, PHYSICIAN)
-        self.fields["supervising_physician"].queryset = staff_with_role(PHYSICIAN)
+        self.fields["practitioner"].queryset = practitioners()
+        self.fields["supervising_physician"].queryset = supervising_physicians()
 
 
 class BatchChoiceField(forms.ModelChoiceField):

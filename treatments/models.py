@@ -5,6 +5,7 @@ writes that touch several rows live in treatments/services.py.
 """
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
@@ -339,6 +340,42 @@ class Session(models.Model):
     @property
     def ends_at(self) -> dt.datetime:
         return self.scheduled_at + dt.timedelta(minutes=self.duration_minutes)
+
+    @property
+    def status_tone(self) -> str:
+        """The colour of the status badge (a Bootstrap contextual class); the badge says the status in words."""
+        return SESSION_STATUS_TONES.get(self.status, "secondary")
+
+    @property
+    def is_performed(self) -> bool:
+        return self.status == self.Status.PERFORMED
+
+    @property
+    def previous_reaction_shown(self) -> "PreviousReactionShown":
+        """What the record says about a reaction after the patient's previous session."""
+        return describe_previous_reaction(self.previous_reaction, self.reaction_after_previous)
+
+
+SESSION_STATUS_TONES = {Session.Status.BOOKED: "primary", Session.Status.PERFORMED: "success"}  # else secondary
+
+
+@dataclass(frozen=True)
+class PreviousReactionShown:
+    label: str  # the answer in words ("" for a description recorded before the question had answers)
+    description: str  # the reaction as described ("" when there was none)
+    is_reaction: bool  # shown as a warning
+
+
+def describe_previous_reaction(answer: str, description: str) -> PreviousReactionShown:
+    """The previous-reaction answer of a session in words. A blank answer is the patient's first session (nothing
+    was asked), unless a description is there: sessions recorded before the question had answers kept free text."""
+    if answer == Session.PreviousReaction.REACTION:
+        return PreviousReactionShown(str(Session.PreviousReaction.REACTION.label), description, True)
+    if answer == Session.PreviousReaction.NONE:
+        return PreviousReactionShown(str(Session.PreviousReaction.NONE.label), "", False)
+    if description:
+        return PreviousReactionShown("", description, False)
+    return PreviousReactionShown(str(Session.PreviousReaction.NOT_ASKED.label), "", False)
 
 
 class SessionProduct(models.Model):

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from meso_clinic.clock import clinic_zone
 from meso_clinic.db import ListAgg, latest, split_list
+from meso_clinic.people import users_with_permission
 from patients.eligibility import ALLERGY_FINDING
 from patients.models import EligibilityScreening, Patient
 
@@ -295,6 +296,34 @@ def batch_recall(lot_number: str) -> QuerySet[SessionProduct]:
         .select_related("session__patient", "batch__product", "session__performed_by")
         .order_by("-session__performed_at")
     )
+
+
+# Who may do what, as permissions (the roles table in meso_clinic/roles.py gives them to nurses and physicians):
+# the booking form lists these people and the booking service refuses anyone else.
+PRACTITIONER_PERMISSIONS = ("treatments.add_patchtest", "treatments.perform_session")  # who treats patients
+SUPERVISOR_PERMISSION = "treatments.perform_session"  # who supervises and signs off a session
+
+
+def practitioners() -> QuerySet:
+    return users_with_permission(*PRACTITIONER_PERMISSIONS)
+
+
+def supervising_physicians() -> QuerySet:
+    return users_with_permission(SUPERVISOR_PERMISSION)
+
+
+def may_practise(user) -> bool:
+    return any(user.has_perm(perm) for perm in PRACTITIONER_PERMISSIONS)
+
+
+def catalogue_products(*, on: dt.date) -> list[Product]:
+    """The active products with their batches, each batch marked `expired` on the clinic day `on`
+    (Batch.is_expired_on: a batch is usable up to and including its expiry date)."""
+    products = list(Product.objects.filter(active=True).prefetch_related("batches"))
+    for product in products:
+        for batch in product.batches.all():
+            batch.expired = batch.is_expired_on(on)
+    return products
 
 
 def usable_batches(product: Product, *, on: dt.date) -> QuerySet[Batch]:

@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
@@ -21,8 +22,10 @@ from . import patch_tests
 from .models import Batch, Consent, ConsentText, Course, Indication, PatchTest, Product, Session, SessionProduct
 from .readiness import previous_reaction_problems
 from .selectors import (
+    SUPERVISOR_PERMISSION,
     clinic_zone,
     current_consent_text,
+    may_practise,
     patch_rules,
     patient_facts,
     previous_session_at,
@@ -189,14 +192,26 @@ def course_create(
 MAX_SESSION_MINUTES = 240  # also a database constraint; the overlap scan below relies on it
 
 
-def _overlapping(practitioner, start: dt.datetime, end: dt.datetime, exclude: int | None = None):
+def _overlap_refusal(
+    practitioner_id: int, start: dt.datetime, minutes: int, *, exclude: int | None = None
+) -> str | None:
+    """Why the practitioner cannot take `minutes` from `start` (another of her sessions overlaps), or None.
+
+    Locks the practitioner's row first, so that two bookings or moves at once cannot both pass the check.
+    """
+    get_user_model().objects.select_for_update().filter(pk=practitioner_id).first()
+    end = start + dt.timedelta(minutes=minutes)
     sessions = Session.objects.filter(
-        practitioner=practitioner,
+        practitioner_id=practitioner_id,
         status__in=[Session.Status.BOOKED, Session.Status.PERFORMED],
         scheduled_at__lt=end,
         scheduled_at__gt=start - dt.timedelta(minutes=MAX_SESSION_MINUTES),  # bounds the scan
     ).exclude(pk=exclude)
-    return [s for s in sessions if s.ends_at > start]
+    clash = [s for s in sessions if s.ends_at > start]
+    if not clash:
+        return None
+    local = timezone.localtime(clash[0].scheduled_at)
+    return _("The practitioner has another session at %(time)s that overlaps this time.") % {"time": f"{local:%H:%M}"}
 
 
 @transaction.atomic
@@ -227,17 +242,14 @@ def session_book(
         errors["duration_minutes"] = _("A session lasts between 5 and %(max)s minutes.") % {"max": MAX_SESSION_MINUTES}
     if course is not None and (course.patient_id != patient.pk or course.indication_id != indication.pk):
         errors["course"] = _("That course is for another patient or indication.")
-    if not supervising_physician.has_perm("treatments.perform_session"):
+    # The same permissions the booking form lists people by (treatments/selectors.py).
+    if not may_practise(practitioner):
+        errors["practitioner"] = _("The practitioner must be a nurse or a physician.")
+    if not supervising_physician.has_perm(SUPERVISOR_PERMISSION):
         errors["supervising_physician"] = _("The supervising physician must be a physician.")
-    # Lock the practitioner's row so that two bookings at once cannot both pass the overlap check.
-    type(practitioner).objects.select_for_update().filter(pk=practitioner.pk).first()
-    end = scheduled_at + dt.timedelta(minutes=duration_minutes)
-    clash = _overlapping(practitioner, scheduled_at, end)
-    if clash:
-        local = timezone.localtime(clash[0].scheduled_at)
-        errors["scheduled_at"] = _("The practitioner has another session at %(time)s that overlaps this time.") % {
-            "time": f"{local:%H:%M}"
-        }
+    overlap = _overlap_refusal(practitioner.pk, scheduled_at, duration_minutes)
+    if overlap:
+        errors["scheduled_at"] = overlap
     if errors:
         raise Refused(errors)
     session = Session.objects.create(
@@ -356,7 +368,8 @@ def session_cancel(*, session: Session, by: AbstractBaseUser, no_show: bool = Fa
     if not updated:
         raise Refused({"": _("Only a booked session can be cancelled or marked as a no-show.")})
     session.refresh_from_db()
-    aftercare.reminders_cancel(session, reason=f"The session was {session.get_status_display().lower()}.")
+    # Stored in English whatever the language of the page (pages translate it when they show it).
+    aftercare.reminders_cancel(session, reason=aftercare.session_status_reason(session.status, just_changed=True))
     return session
 
 
@@ -372,17 +385,9 @@ def session_reschedule(
         raise Refused({"": _("Only a booked session can be moved.")})
     if scheduled_at < now - _grace():
         raise Refused({"scheduled_at": _("That time has passed. Choose a time from now on.")})
-    type(session.practitioner).objects.select_for_update().filter(pk=session.practitioner_id).first()
-    end = scheduled_at + dt.timedelta(minutes=session.duration_minutes)
-    clash = _overlapping(session.practitioner, scheduled_at, end, exclude=session.pk)
-    if clash:
-        local = timezone.localtime(clash[0].scheduled_at)
-        raise Refused(
-            {
-                "scheduled_at": _("The practitioner has another session at %(time)s that overlaps this time.")
-                % {"time": f"{local:%H:%M}"}
-            }
-        )
+    overlap = _overlap_refusal(session.practitioner_id, scheduled_at, session.duration_minutes, exclude=session.pk)
+    if overlap:
+        raise Refused({"scheduled_at": overlap})
     session.scheduled_at = scheduled_at
     session.save(update_fields=["scheduled_at"])
     aftercare.reminders_cancel(session, reason=gettext_noop("The session was moved."))  # stored in English

@@ -12,6 +12,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from aftercare.selectors import has_aftercare_plan
 from meso_clinic.access import ClinicPermissionRequiredMixin
 from meso_clinic.access_log import PatientRecordMixin, log_patient_access
+from meso_clinic.params import query_id
 from patients.models import Patient
 
 from . import patch_tests, selectors, services
@@ -27,7 +28,7 @@ from .forms import (
     SessionBookForm,
     SessionPerformForm,
 )
-from .models import PatchTest, Product, Session, TreatmentArea
+from .models import PatchTest, Session, TreatmentArea
 
 
 def no_plan_warning(area: str) -> str:
@@ -66,8 +67,8 @@ class CatalogueView(ClinicPermissionRequiredMixin, ListView):
     queryset = TreatmentArea.objects.filter(active=True).prefetch_related("indications")
 
     def get_context_data(self, **kwargs):
-        products = Product.objects.filter(active=True).prefetch_related("batches")
-        return super().get_context_data(products=products, today=timezone.localdate(), **kwargs)
+        products = selectors.catalogue_products(on=timezone.localdate())
+        return super().get_context_data(products=products, **kwargs)
 
 
 class BatchRecallView(ClinicPermissionRequiredMixin, FormView):
@@ -264,10 +265,8 @@ class SessionBookView(PatientFormView):
 
     def get_initial(self):
         initial = {}
-        course_id = self.request.GET.get("course", "")
-        course = (
-            self.patient.courses.filter(pk=course_id).first() if course_id.isascii() and course_id.isdigit() else None
-        )
+        course_id = query_id(self.request.GET, "course")
+        course = self.patient.courses.filter(pk=course_id).first() if course_id is not None else None
         if course is not None:
             initial.update(course=course, indication=course.indication)
             course = next(c for c in selectors.patient_courses(self.patient) if c.pk == course.pk)

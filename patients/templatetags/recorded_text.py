@@ -7,20 +7,11 @@ wording the catalogue still knows is shown in the active language, any other tex
 """
 
 from django import template
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
 
-from patients import selectors
+from patients import models, selectors
 
 register = template.Library()
-
-# The answers a screening stores for a yes/no or an unanswered question (patients/services.py).
-_STORED_ANSWERS = {"Yes", "No", "Not asked"}
-
-_DECISIONS_DONE = {
-    "approved": gettext_lazy("Approved"),
-    "deferred": gettext_lazy("Deferred"),
-    "declined": gettext_lazy("Declined"),
-}
 
 
 @register.filter
@@ -34,15 +25,15 @@ def stored_text(value: object) -> object:
 @register.filter
 def stored_answer(value: object) -> object:
     """An answer as stored: "Yes", "No" and "Not asked" are translated; what staff typed is not."""
-    if isinstance(value, str) and value in _STORED_ANSWERS:
+    if isinstance(value, str) and value in models.STORED_ANSWERS:
         return gettext(value)
     return value
 
 
 @register.filter
 def decision_done(code: str) -> str:
-    """A recorded decision ("approved") as the word for it done ("Approved")."""
-    return str(_DECISIONS_DONE.get(code, code.capitalize()))
+    """A recorded decision ("approved") as the word for it done ("Approved"): patients.models.decision_done."""
+    return models.decision_done(code)
 
 
 @register.filter

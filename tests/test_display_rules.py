@@ -1,0 +1,135 @@
+"""Decisions the pages show are made once, in Python; templates only display them (issue 13).
+
+Most are pure: a model method or a selector's result on objects that are never saved.
+"""
+
+import datetime as dt
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from patients.models import STORED_NO, STORED_YES, EligibilityScreening, Outcome, Patient, decision_done
+from patients.selectors import EligibilityStatus, finding_outcome_label, findings_shown
+from treatments.models import Batch, Product, Session, describe_previous_reaction
+from treatments.selectors import catalogue_products
+
+# --- The patient page: eligibility status ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "next_step", "intake_is_next", "detail_is_reason"),
+    [
+        ("approved", "Apply a patch test, record consent, plan a course and book sessions.", False, True),
+        ("awaiting_review", "A physician reviews the screening in the review queue.", False, False),
+        ("not_screened", "Take the intake questionnaire.", True, False),
+        ("expired", "Take the intake questionnaire.", True, False),
+        ("deferred", "Take a new intake questionnaire after the deferral date.", True, False),
+        ("declined", "No treatment can be planned.", True, True),
+        ("not_eligible", "No treatment can be planned.", True, False),
+    ],
+)
+def test_each_eligibility_status_says_the_next_step(code, next_step, intake_is_next, detail_is_reason):
+    status = EligibilityStatus(code, "label", "secondary")
+    assert status.next_step == next_step
+    assert status.intake_is_next is intake_is_next  # the intake button is the page's main one
+    assert status.detail_is_reason is detail_is_reason  # "Reason:" before the physician's reason
+
+
+def test_the_next_step_is_in_the_language_of_the_page():
+    with translation.override("tr"):
+        assert EligibilityStatus("approved", "", "success").next_step != (
+            "Apply a patch test, record consent, plan a course and book sessions."
+        )
+
+
+def test_a_recorded_decision_is_worded_as_done():
+    assert [decision_done(c) for c in ("approved", "deferred", "declined")] == ["Approved", "Deferred", "Declined"]
+    assert EligibilityScreening(decision="deferred").decision_done == "Deferred"
+    with translation.override("tr"):
+        assert decision_done("approved") != "Approved"
+
+
+# --- The screening page --------------------------------------------------------------------------
+
+
+def test_each_finding_says_what_it_means():
+    assert finding_outcome_label(Outcome.NOT_ELIGIBLE) == "Not eligible"
+    assert finding_outcome_label(Outcome.NEEDS_REVIEW) == "Needs review"
+    stored = [{"code": "age", "outcome": "not_eligible", "reason": "Under 18.", "overridable": False}]
+    screening = EligibilityScreening(findings=stored, patient=Patient(date_of_birth=dt.date(2010, 1, 1)))
+    shown = findings_shown(screening)
+    assert shown[0]["outcome_label"] == "Not eligible"
+    assert "outcome_label" not in stored[0]  # the stored record is never changed
+
+
+def test_a_yes_answer_is_marked_and_nothing_else_is():
+    screening = EligibilityScreening(
+        answer_record=[
+            ["Medical history", "Are you pregnant?", STORED_YES, False],
+            ["Medical history", "Since when?", "2026-01-01", True],
+            ["Medical history", "Do you smoke?", STORED_NO, False],
+            ["Medical history", "Notes", "Yes, sometimes", True],  # typed by staff: not the stored "Yes"
+        ]
+    )
+    rows = screening.answers_shown
+    assert [r.is_yes for r in rows] == [True, False, False, False]
+    assert [r.follow_up for r in rows] == [False, True, False, True]
+    assert rows[0].question == "Are you pregnant?" and rows[0].section == "Medical history"
+
+
+# --- The session page --------------------------------------------------------------------------
+
+
+def test_the_status_colour_of_a_session_is_decided_once():
+    tones = {status: Session(status=status).status_tone for status in Session.Status.values}
+    assert tones == {"booked": "primary", "performed": "success", "cancelled": "secondary", "no_show": "secondary"}
+    assert Session(status="performed").is_performed and not Session(status="booked").is_performed
+
+
+def test_the_previous_reaction_in_words():
+    reaction = describe_previous_reaction("reaction", "Redness for two days")
+    assert (reaction.label, reaction.description, reaction.is_reaction) == ("A reaction", "Redness for two days", True)
+    assert describe_previous_reaction("none", "") == describe_previous_reaction("none", "ignored")
+    assert describe_previous_reaction("none", "").label == "No reaction"
+    first = describe_previous_reaction("", "")
+    assert (first.label, first.is_reaction) == ("Not asked (the patient's first session)", False)
+    # Sessions recorded before the question had answers kept a free text: shown as it is.
+    legacy = describe_previous_reaction("", "slight bruising")
+    assert (legacy.label, legacy.description, legacy.is_reaction) == ("", "slight bruising", False)
+    session = Session(previous_reaction="reaction", reaction_after_previous="Itching")
+    assert session.previous_reaction_shown.is_reaction
+
+
+def test_the_session_page_shows_the_previous_reaction_as_before():
+    """The template only displays: the same HTML as when it decided this itself."""
+    template = Template(
+        '{% with reaction=session.previous_reaction_shown %}{% if reaction.is_reaction %}<span class="badge '
+        'text-bg-warning">{{ reaction.label }}</span> {{ reaction.description }}{% else %}'
+        "{{ reaction.label|default:reaction.description }}{% endif %}{% endwith %}"
+    )
+
+    def shown(answer: str, text: str) -> str:
+        return template.render(Context({"session": Session(previous_reaction=answer, reaction_after_previous=text)}))
+
+    assert shown("reaction", "Red") == '<span class="badge text-bg-warning">A reaction</span> Red'
+    assert shown("none", "") == "No reaction"
+    assert shown("", "old text") == "old text"
+    assert shown("", "") == "Not asked (the patient&#x27;s first session)"
+
+
+# --- The catalogue ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_batch_is_expired_the_day_after_its_expiry_date():
+    product = Product.objects.create(name="Test vitamins", kind=Product.Kind.VITAMINS, components="B5")
+    Batch.objects.create(product=product, lot_number="L1", expiry_date=dt.date(2026, 11, 23))
+    Batch.objects.create(product=product, lot_number="L2", expiry_date=dt.date(2026, 11, 22))
+
+    def expired(on: dt.date) -> dict[str, bool]:
+        [shown] = [p for p in catalogue_products(on=on) if p.pk == product.pk]
+        return {b.lot_number: b.expired for b in shown.batches.all()}
+
+    assert expired(dt.date(2026, 11, 23)) == {"L1": False, "L2": True}  # usable on its expiry date
+    assert expired(dt.date(2026, 11, 24)) == {"L1": True, "L2": True}
