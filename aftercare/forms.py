@@ -2,15 +2,21 @@ import uuid
 
 from django import forms
 from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
+
+from meso_clinic.images import ImageRefused, clean_image
 
 from .models import SideEffectReport
 from .side_effects import SIDE_EFFECTS, WARNING_SIGNS
 
-# Detected format -> the extension and content type the photo is stored and served with.
-PHOTO_FORMATS = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png"), "WEBP": ("webp", "image/webp")}
+
+def photo_too_large_message(size_bytes: int) -> str:
+    """The photo field's message for a file over REPORT_PHOTO_MAX_BYTES (also for a request refused unread)."""
+    return _("This photo is too large (%(size)s MB). Please send one of up to %(limit)s MB.") % {
+        "size": round(size_bytes / 1024 / 1024, 1),
+        "limit": settings.REPORT_PHOTO_MAX_BYTES // (1024 * 1024),
+    }
 
 
 class SideEffectReportForm(forms.Form):
@@ -40,31 +46,40 @@ class SideEffectReportForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
 
-    def clean_photo(self) -> UploadedFile | None:
+    def clean_photo(self) -> SimpleUploadedFile | None:
         photo = self.cleaned_data.get("photo")
         if not photo:
             return None
-        limit = settings.REPORT_PHOTO_MAX_BYTES
-        if photo.size > limit:
-            raise forms.ValidationError(
-                _("This photo is too large (%(size)s MB). Please send one of up to %(limit)s MB."),
-                params={"size": round(photo.size / 1024 / 1024, 1), "limit": limit // (1024 * 1024)},
-            )
+        if photo.size > settings.REPORT_PHOTO_MAX_BYTES:
+            raise forms.ValidationError(photo_too_large_message(photo.size))
         try:
-            with Image.open(photo) as image:
-                image.verify()
-                kind = image.format
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+            # Decoded and saved afresh: the phone's EXIF (GPS position, make), XMP and comments are not kept.
+            picture = clean_image(photo, max_pixels=settings.PHOTO_MAX_PIXELS)
+        except ImageRefused as refused:
+            if refused.reason == ImageRefused.TOO_MANY_PIXELS:
+                raise forms.ValidationError(
+                    _(
+                        "This picture is too large in pixels. Please send a photo of up to %(limit)s megapixels, "
+                        "such as one taken with your phone's camera."
+                    ),
+                    params={"limit": settings.PHOTO_MAX_PIXELS // 1_000_000},
+                ) from None
+            if refused.reason == ImageRefused.FORMAT:
+                raise forms.ValidationError(_("Please send a JPEG or PNG photo.")) from None
+            # Also a damaged or cut-off picture: nothing is stored that staff could not open.
             raise forms.ValidationError(_("This file is not a picture. Please send a JPEG or PNG photo.")) from None
-        if kind not in PHOTO_FORMATS:
-            raise forms.ValidationError(_("Please send a JPEG or PNG photo."))
-        photo.seek(0)
         # Never keep the sender's file name: it may carry their name, and its extension decides how the
         # file would be served. A random name with the extension of what the content really is.
-        extension, content_type = PHOTO_FORMATS[kind]
-        photo.name = f"{uuid.uuid4().hex}.{extension}"
-        photo.content_type = content_type
-        return photo
+        return SimpleUploadedFile(f"{uuid.uuid4().hex}.{picture.extension}", picture.content, picture.content_type)
+
+    @classmethod
+    def refused_unread(cls, *, size_bytes: int) -> "SideEffectReportForm":
+        """The empty form with the photo's message, for a request refused from its length before it was read."""
+        form = cls()
+        form.cleaned_data = {}
+        form.add_error(None, _("Your report was not sent. Please tick your answers again and choose a smaller photo."))
+        form.add_error("photo", photo_too_large_message(size_bytes))
+        return form
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -15,6 +15,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from meso_clinic.access import ClinicPermissionRequiredMixin
 from meso_clinic.access_log import PatientRecordMixin, log_patient_access
+from meso_clinic.params import query_id
 from patients.models import Patient
 from treatments.models import Session
 
@@ -26,7 +27,7 @@ from .tasks import notify_physician_of_report
 
 
 def _patient_language(patient) -> str:
-    return patient.preferred_language if patient.preferred_language in ("en", "tr") else "en"
+    return patient.language  # the same choice as her emails' (patients.models.Patient.language)
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -34,6 +35,26 @@ class ReportView(View):
     """The patient's side-effect report. The signed token is the only key: no id can be guessed."""
 
     template_name = "aftercare/report.html"
+    # Room for the rest of the form beside the photo: 3000 characters of description, the ticks, the CSRF
+    # token and the multipart boundaries come to a few KB.
+    FORM_OVERHEAD_BYTES = 64 * 1024
+
+    @classmethod
+    def max_request_bytes(cls) -> int:
+        """The largest body this page reads (meso_clinic/request_limits.py refuses more from Content-Length)."""
+        return settings.REPORT_PHOTO_MAX_BYTES + cls.FORM_OVERHEAD_BYTES
+
+    @classmethod
+    def request_too_large(cls, request, declared_bytes: int, *, token: str):
+        """A body over max_request_bytes, refused unread: the form again, with the photo's message (413)."""
+        view = cls()
+        view.setup(request, token=token)
+        session, problem = view._session(token)
+        if problem:
+            return view._refuse(request, problem)
+        with translation.override(_patient_language(session.patient)):
+            form = SideEffectReportForm.refused_unread(size_bytes=declared_bytes)
+            return render(request, cls.template_name, {"form": form, "session": session}, status=413)
 
     def _session(self, token: str):
         try:
@@ -62,18 +83,20 @@ class ReportView(View):
             return self._refuse(request, problem)
         with translation.override(_patient_language(session.patient)):
             form = SideEffectReportForm(request.POST, request.FILES)
-            if form.is_valid() and services.report_limit_reached(session):
+            if not form.is_valid():
+                return render(request, self.template_name, {"form": form, "session": session})
+            try:
+                report = services.report_create(
+                    session=session,
+                    reminder_id=read_report_token(token).get("r"),
+                    notify=lambda pk: notify_physician_of_report.delay(pk),
+                    **form.cleaned_data,
+                )
+            except services.ReportLimitReached:
                 form.add_error(None, _(
                     "We already have many reports from you today. Please call the clinic on %(phone)s."
                 ) % {"phone": settings.CLINIC_PHONE})
-            if not form.is_valid():
                 return render(request, self.template_name, {"form": form, "session": session})
-            report = services.report_create(
-                session=session,
-                reminder_id=read_report_token(token).get("r"),
-                notify=lambda pk: notify_physician_of_report.delay(pk),
-                **form.cleaned_data,
-            )
         # Redirect after the POST, so that a refresh cannot send the report (and an urgent email) twice.
         request.session["aftercare_report"] = report.pk
         return redirect("aftercare:report_done", token=token)
@@ -131,8 +154,7 @@ class DeliveryDashboardView(ClinicPermissionRequiredMixin, TemplateView):
     template_name = "aftercare/delivery.html"
 
     def get_context_data(self, **kwargs):
-        before = self.request.GET.get("before", "")
-        before = int(before) if before.isascii() and before.isdigit() and len(before) < 19 else None
+        before = query_id(self.request.GET, "before")
         failed = selectors.failed_reminders(before=before)
         more = len(failed) > selectors.DELIVERY_FAILED_PAGE
         failed = failed[: selectors.DELIVERY_FAILED_PAGE]

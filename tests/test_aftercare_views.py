@@ -320,7 +320,9 @@ def test_a_photo_is_saved_and_served_only_to_staff_with_permission(client, sessi
     assert "Thank you, we have your report" in content(response)
     report = SideEffectReport.objects.get()
     assert report.photo.name.startswith("side-effects/2026/11/")
-    assert (media / report.photo.name).read_bytes() == picture
+    stored = (media / report.photo.name).read_bytes()  # re-encoded: only the pixels (tests/test_report_photos.py)
+    with Image.open(io.BytesIO(stored)) as kept:
+        assert (kept.format, kept.size, kept.getpixel((5, 5))) == ("PNG", (32, 24), (200, 90, 90))
     url = reverse("aftercare:report_photo", args=[report.pk])
 
     anonymous = client.get(url)
@@ -331,7 +333,7 @@ def test_a_photo_is_saved_and_served_only_to_staff_with_permission(client, sessi
         client.force_login(staff)
         served = client.get(url)
         assert served.status_code == 200
-        assert b"".join(served.streaming_content) == picture
+        assert b"".join(served.streaming_content) == stored
         assert served["Content-Type"] == "image/png" and served["Cache-Control"] == "no-store"
     # Never from a public folder.
     assert client.get(f"/media/{report.photo.name}").status_code == 404
