@@ -351,6 +351,10 @@ def patient_unsubscribe(*, patient_id: int) -> int:
 # --- Side-effect reports ------------------------------------------------------------------------
 
 
+class ReportLimitReached(Exception):
+    """The session's link has sent REPORTS_PER_SESSION_PER_DAY reports in the last 24 hours."""
+
+
 @transaction.atomic
 def report_create(
     *,
@@ -363,6 +367,16 @@ def report_create(
     photo=None,
     notify: Callable[[int], None],
 ) -> SideEffectReport:
+    """A patient's report, or ReportLimitReached. Counted and written under the session's row lock: reports
+    sent through one link at the same moment queue there, so the daily limit holds (30 at once stored 11 when
+    the view counted before this transaction). FOR NO KEY UPDATE: the lock does not hold up rows that only
+    refer to the session (its reminders, other reports' foreign keys). On SQLite the transaction's IMMEDIATE
+    mode serializes writers alike."""
+    from treatments.models import Session
+
+    Session.objects.select_for_update(no_key=True).only("pk").get(pk=session.pk)
+    if report_limit_reached(session):
+        raise ReportLimitReached
     report = SideEffectReport.objects.create(
         session=session,
         reminder_id=reminder_id if Reminder.objects.filter(pk=reminder_id, session=session).exists() else None,
