@@ -40,6 +40,7 @@ PASSWORD = "password"  # noqa: S105 - the kind of change, not a password
 EMAIL = "email"
 DEVICE_ADDED = "device added"
 DEVICE_REMOVED = "device removed"
+DEVICE_REPLACED = "device replaced"
 SERVER = "system"
 
 
@@ -178,7 +179,7 @@ def _send(entry: _Pending) -> None:
         return
     language = staff_language(user)
     with translation.override(language):
-        lines = [_line(kind, params) for kind, params in entry.changes]
+        lines = [_line(kind, params) for kind, params in _collapsed(entry.changes)]
         if entry.roles_before is not None:
             now = _role_names([user.pk])[user.pk]
             if now != entry.roles_before:
@@ -199,6 +200,20 @@ def _send(entry: _Pending) -> None:
     render_staff_email(template="account_notice", context=context, to=to, language=language).send()
 
 
+def _collapsed(changes: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
+    """Once per change; a device removed and set up in one go (new recovery codes, a new phone) is 'replaced'."""
+    kept: list[tuple[str, dict]] = []
+    for kind, params in changes:
+        if (kind, params) in kept:
+            continue
+        opposite = {DEVICE_ADDED: DEVICE_REMOVED, DEVICE_REMOVED: DEVICE_ADDED}.get(kind)
+        if opposite and (opposite, params) in kept:
+            kept[kept.index((opposite, params))] = (DEVICE_REPLACED, params)
+            continue
+        kept.append((kind, params))
+    return kept
+
+
 def _role_list(names: frozenset[str]) -> str:
     return ", ".join(sorted(_(name) for name in names)) or _("no role")
 
@@ -212,6 +227,8 @@ def _line(kind: str, params: dict) -> str:
         return _("Two-factor sign-in: %(device)s set up.") % params
     if kind == DEVICE_REMOVED:
         return _("Two-factor sign-in: %(device)s removed.") % params
+    if kind == DEVICE_REPLACED:
+        return _("Two-factor sign-in: %(device)s replaced (what you had before no longer works).") % params
     raise ValueError(kind)
 
 
