@@ -1,9 +1,10 @@
 """Staff words for the clinical records and their fields, in the language of the page.
 
-The history page names the record it shows and each field that changed. The models' own verbose names
-are Django's defaults made from the code's names ("age years", "side effect report"), English only; the
-page takes its words from here instead (tests/test_history_page.py checks every tracked field has them).
-Keyed by field name: a name means the same on every record ("status", "notes", "created_by").
+The history page names the record it shows and each field that changed. A field whose model gives it a
+translated verbose name ("given name") is labelled by it; the others have Django's defaults made from the
+code's names ("age years"), English only, and take their words from FIELD_LABELS (tests/test_history.py
+checks every tracked field has words). Keyed by field name: a name means the same on every record
+("status", "notes", "created_by").
 """
 
 from django.db import models
@@ -53,16 +54,8 @@ FIELD_LABELS = {
     "closed_at": _("Closed"),
     "deferred_until": _("Deferred until"),
     "valid_until": _("Approval valid until"),
-    # The patient's details
-    "given_name": _("Given name"),
-    "family_name": _("Family name"),
-    "date_of_birth": _("Date of birth"),
-    "sex": _("Sex"),
-    "phone": _("Phone"),
-    "email": _("Email"),
-    "preferred_language": _("Preferred language"),
+    # The patient's details (name, date of birth, sex, phone, email, language: the model's verbose names)
     "email_consent": _("Aftercare emails"),
-    "emergency_contact_name": _("Emergency contact"),
     "emergency_contact_phone": _("Emergency contact phone"),
     "notes": _("Notes"),
     # Screening
@@ -90,7 +83,6 @@ FIELD_LABELS = {
     "interval_days": _("Days between sessions"),
     "status": _("Status"),
     "technique": _("Technique"),
-    "anaesthetic_cream": _("Local anaesthetic cream"),
     "duration_minutes": _("Duration (minutes)"),
     "screening": _("Screening"),
     "consent": _("Consent"),
@@ -142,6 +134,6 @@ def record_name(model: type[models.Model]) -> str:
 
 
 def field_label(f: models.Field) -> str:
-    """A field's label ("Age (years)"), in the active language."""
+    """A field's label ("Age (years)"), in the active language: FIELD_LABELS', else the model's verbose name."""
     label = FIELD_LABELS.get(f.name)
     return str(label) if label is not None else str(capfirst(f.verbose_name))

@@ -16,6 +16,7 @@ from django.db.models import F
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from aftercare.links import unsubscribe_token
 from aftercare.models import Reminder
@@ -410,8 +411,23 @@ def test_every_tracked_record_and_field_has_words_for_the_history_page():
     for model in tracked_models():
         assert model._meta.label_lower in RECORD_NAMES, model
         fields = list(tracked_fields(model)) + list(model._meta.many_to_many)
-        missing = [f.name for f in fields if f.name not in FIELD_LABELS]
+        # Words: FIELD_LABELS', or the model's own verbose name when it is marked for translation.
+        missing = [f.name for f in fields if f.name not in FIELD_LABELS and not isinstance(f.verbose_name, Promise)]
         assert not missing, f"{model._meta.label}: {missing}"
+
+
+def test_a_patients_details_are_labelled_by_the_models_verbose_names_in_both_languages():
+    from django.utils import translation
+
+    from meso_clinic.record_labels import field_label
+
+    def labels() -> list[str]:
+        return [field_label(Patient._meta.get_field(name)) for name in ("given_name", "date_of_birth", "phone")]
+
+    assert labels() == ["Given name", "Date of birth", "Phone"]
+    with translation.override("tr"):
+        assert labels() == ["Ad", "Doğum tarihi", "Telefon"]
+        assert field_label(Patient._meta.get_field("emergency_contact_phone")) == "Acil durum telefonu"  # its own
 
 
 def test_a_screenings_history_in_turkish(client, reception, physician, patient):

@@ -77,3 +77,11 @@ def test_the_booking_service_refuses_a_practitioner_the_form_would_not_list(pati
         )
     assert refusal.value.errors["practitioner"] == ["The practitioner must be a nurse or a physician."]
     assert not Session.objects.exists()
+
+
+def test_a_patients_emails_and_pages_are_in_her_language_or_english():
+    from patients.models import Patient
+
+    assert Patient(preferred_language="tr").language == "tr"
+    assert Patient(preferred_language="en").language == "en"
+    assert Patient(preferred_language="de").language == "en"  # a language the clinic does not write in
