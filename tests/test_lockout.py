@@ -154,3 +154,49 @@ def test_a_username_too_long_for_any_account_gets_a_message_not_an_error(client,
     response = client.post("/accounts/login/", {"username": "x" * 5000, "password": "A"})
     assert response.status_code == 200
     assert "Ensure this value has at most 150 characters" in response.content.decode()
+
+
+# --- Changing one's password: the current one is guessed no more often than at sign-in ----------------
+
+
+def change_password(client, current: str):
+    new = "a-new-longer-pass-42"
+    return client.post("/accounts/password/", {"old_password": current, "new_password1": new, "new_password2": new})
+
+
+def test_wrong_current_passwords_on_the_password_page_lock_the_account(client, reception, clock):
+    """Issue 12: a signed-in session left open must not allow unlimited guesses at the password."""
+    client.post("/accounts/login/", {"username": "selin", "password": PASSWORD})
+    for n in range(1, 5):
+        response = change_password(client, f"guess-{n}")
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "Your old password was entered incorrectly." in page
+        assert f"{5 - n} more wrong tries lock your account." in page
+        clock.shift(10 * SECOND)
+    response = change_password(client, "guess-5")
+    assert response.status_code == 429 and LOCKED in response.content.decode()
+    assert 'data-testid="locked-until">10:15<' in response.content.decode()
+    assert client.get("/")["Location"] == "/accounts/login/?next=/"  # signed out
+    assert attempt(client, "selin", PASSWORD).status_code == 429  # and locked: the right password waits too
+    reception.refresh_from_db()
+    assert reception.check_password(PASSWORD)  # unchanged
+
+
+def test_wrong_sign_ins_and_wrong_current_passwords_add_up(client, reception, clock):
+    fail(client, "selin", 3, clock)
+    attempt(client, "selin", PASSWORD)
+    assert "1 more wrong tries lock your account." in change_password(client, "guess").content.decode()
+    assert change_password(client, "guess-again").status_code == 429
+
+
+def test_a_right_current_password_changes_it_and_other_mistakes_do_not_count(client, reception, clock):
+    attempt(client, "selin", PASSWORD)
+    response = client.post(
+        "/accounts/password/", {"old_password": PASSWORD, "new_password1": "a-new-longer-pass-42", "new_password2": "x"}
+    )
+    assert response.status_code == 200 and "more wrong tries" not in response.content.decode()
+    assert change_password(client, PASSWORD)["Location"] == "/accounts/password/done/"
+    from axes.models import AccessAttempt
+
+    assert not AccessAttempt.objects.exists()

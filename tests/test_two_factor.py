@@ -480,6 +480,96 @@ def test_a_new_physician_sets_up_the_app_in_the_browser(page, new_physician):
     page.wait_for_timeout(1100)  # django-otp's pause after a wrong code
     page.get_by_label("6-digit code").fill(f"{totp(key):06d}")
     page.get_by_role("button", name="Turn on two-factor sign-in").click()
-    page.get_by_role("heading", name="Good day, Deniz").wait_for()
+    page.get_by_role("heading", name="Your recovery codes").wait_for()
     assert page.get_by_text("Two-factor sign-in is on.").is_visible()
+    page.get_by_role("link", name="I have written them down: continue").click()
+    page.get_by_role("heading", name="Good day, Deniz").wait_for()
     assert not [text for text in console if "Content Security Policy" in text]  # the inline SVG is no script or style
+
+
+# --- Recovery codes ------------------------------------------------------------------------------
+
+
+def sign_in_with_recovery_code(client, code: str, username: str = "dr_yilmaz"):
+    password_sign_in(client, username, "/patients/reviews/")
+    return client.post(RECOVERY, {"code": code})
+
+
+def test_a_recovery_code_signs_in_once_and_not_twice(client, physician, clock):
+    codes = recovery_codes.make_new(user=physician)
+    assert len(codes) == 10 and all(re.fullmatch(r"[a-z2-7]{4}-[a-z2-7]{4}", code) for code in codes)
+    password_sign_in(client, "dr_yilmaz")
+    page = client.get(VERIFY).content.decode()
+    assert f'href="{RECOVERY}"' in page and "Use a recovery code" in page
+    page = client.get(RECOVERY).content.decode()
+    assert "Use a recovery code" in page and 'name="code"' in page and 'autocomplete="off"' in page
+
+    client.logout()
+    response = sign_in_with_recovery_code(client, codes[3].upper().replace("-", " "))  # as typed off paper
+    assert response.status_code == 302 and response["Location"] == "/patients/reviews/"
+    page = client.get("/patients/reviews/").content.decode()
+    assert "You signed in with a recovery code: 9 left." in page
+    assert client.session[DEVICE_ID_SESSION_KEY] == recovery_codes.device_for(physician).persistent_id
+    assert recovery_codes.codes_left(physician) == 9
+
+    client.post("/accounts/logout/")
+    response = sign_in_with_recovery_code(type(client)(), codes[3])  # the same code again, elsewhere
+    assert response.status_code == 200
+    assert "That recovery code is not right, or was used already" in response.content.decode()
+    clock.shift(dt.timedelta(seconds=2))
+    other = type(client)()
+    assert sign_in_with_recovery_code(other, codes[4])["Location"] == "/patients/reviews/"
+
+
+def test_wrong_recovery_codes_count_in_the_lockout(client, physician, clock):
+    codes = recovery_codes.make_new(user=physician)
+    password_sign_in(client, "dr_yilmaz")
+    for n in range(1, 5):
+        response = client.post(RECOVERY, {"code": "aaaa-aaaa"})
+        assert f"({5 - n} more tries before sign-in is locked)" in response.content.decode()
+        clock.shift(dt.timedelta(seconds=2 ** (n - 1)))  # django-otp's growing pause
+    response = client.post(RECOVERY, {"code": "aaaa-aaaa"})
+    assert response.status_code == 429 and "Sign-in locked" in response.content.decode()
+    assert PENDING_SESSION_KEY not in client.session
+    # Locked: neither the password nor a right recovery code gets in from here.
+    assert password_sign_in(client, "dr_yilmaz").status_code == 429
+    assert recovery_codes.codes_left(physician) == 10 and codes
+
+
+def test_a_malformed_recovery_code_is_a_message_at_the_field(client, physician):
+    recovery_codes.make_new(user=physician)
+    password_sign_in(client, "dr_yilmaz")
+    response = client.post(RECOVERY, {"code": "12345"})
+    assert field_error(response.content.decode()) == "A recovery code has 8 letters and digits, like abcd-efgh."
+
+
+def test_making_new_recovery_codes_stops_the_old_ones(client, physician, clock):
+    old = recovery_codes.make_new(user=physician)
+    client.force_login(physician)
+    page = client.get("/accounts/two-factor/").content.decode()
+    assert "You have 10 unused recovery codes" in page and "Make new recovery codes" in page
+    response = client.post("/accounts/two-factor/recovery-codes/new/")
+    assert response["Location"] == CODES
+    new = recovery_codes_on(client.get(CODES).content.decode())
+    assert len(new) == 10 and not set(new) & set(old)
+    assert client.get(CODES)["Location"] == "/accounts/two-factor/"  # shown once
+
+    response = sign_in_with_recovery_code(type(client)(), old[0])
+    assert response.status_code == 200 and "was used already" in response.content.decode()
+    clock.shift(dt.timedelta(seconds=2))
+    assert sign_in_with_recovery_code(type(client)(), new[0])["Location"] == "/patients/reviews/"
+
+
+def test_without_an_authenticator_there_are_no_recovery_codes_to_make(client, reception):
+    client.force_login(reception)
+    response = client.post("/accounts/two-factor/recovery-codes/new/", follow=True)
+    assert "Set up an authenticator app first" in response.content.decode()
+    assert not StaticDevice.objects.filter(user=reception).exists()
+
+
+def test_with_no_recovery_codes_left_the_code_page_says_whom_to_ask(client, physician):
+    password_sign_in(client, "dr_yilmaz")
+    assert "Use a recovery code" not in client.get(VERIFY).content.decode()
+    response = client.get(RECOVERY, follow=True)
+    assert response.redirect_chain[-1][0] == VERIFY
+    assert "You have no recovery codes left" in response.content.decode()
