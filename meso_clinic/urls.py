@@ -12,7 +12,7 @@ admin.site.site_title = "MesoClinic"
 
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="home"),
-    # Sign-in, sign-out and password change only: staff passwords are reset by the clinic manager.
+    # Sign-in, sign-out and password change; a forgotten password: a set-password link (below), sent by the manager.
     # The password, then (a pending sign-in, not signed in yet) the code: meso_clinic/twofactor.py.
     path("accounts/login/", twofactor.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
