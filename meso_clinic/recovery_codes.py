@@ -47,6 +47,6 @@ def make_new(*, user: AbstractBaseUser) -> list[str]:
 
 
 def remove(*, user: AbstractBaseUser) -> int:
-    """Remove `user`'s recovery codes (tokens go with their device); returns how many devices went."""
+    """Remove `user`'s recovery codes (the tokens go with their device); returns how many rows went."""
     removed, _details = StaticDevice.objects.filter(user=user).delete()
     return removed
