@@ -133,3 +133,12 @@ def test_a_batch_is_expired_the_day_after_its_expiry_date():
 
     assert expired(dt.date(2026, 11, 23)) == {"L1": False, "L2": True}  # usable on its expiry date
     assert expired(dt.date(2026, 11, 24)) == {"L1": True, "L2": True}
+
+
+def test_the_rules_messages_write_dates_as_the_pages_do_in_both_languages():
+    """treatments.patch_tests.format_day is Django's date format (it kept a month table of its own)."""
+    from treatments.patch_tests import format_day
+
+    assert format_day(dt.date(2026, 11, 4)) == "04 Nov 2026"
+    with translation.override("tr"):
+        assert [format_day(dt.date(2026, m, 24)) for m in (2, 8, 11)] == ["24 Şub 2026", "24 Ağu 2026", "24 Kas 2026"]

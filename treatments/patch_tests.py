@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy
 
 
 class ReadResult(StrEnum):
@@ -44,21 +45,6 @@ _LABELS = {
     ReadResult.RASH_WHEAL: gettext_lazy("Rash or wheal"),
     ReadResult.OTHER: gettext_lazy("Other reaction"),
 }
-# Month abbreviations of the active language instead of strftime("%b"), which follows the process locale.
-_MONTHS = (
-    pgettext_lazy("abbrev. month", "Jan"),
-    pgettext_lazy("abbrev. month", "Feb"),
-    pgettext_lazy("abbrev. month", "Mar"),
-    pgettext_lazy("abbrev. month", "Apr"),
-    pgettext_lazy("abbrev. month", "May"),
-    pgettext_lazy("abbrev. month", "Jun"),
-    pgettext_lazy("abbrev. month", "Jul"),
-    pgettext_lazy("abbrev. month", "Aug"),
-    pgettext_lazy("abbrev. month", "Sep"),
-    pgettext_lazy("abbrev. month", "Oct"),
-    pgettext_lazy("abbrev. month", "Nov"),
-    pgettext_lazy("abbrev. month", "Dec"),
-)
 
 
 @dataclass(frozen=True)
@@ -280,8 +266,9 @@ def _require_aware(at: datetime, name: str) -> None:
 
 
 def format_day(day: date) -> str:
-    """A date as "%d %b %Y" ("24 Nov 2026"), with the month of the active language whatever the process locale."""
-    return f"{day.day:02d} {_MONTHS[day.month - 1]} {day.year}"
+    """A date as "24 Nov 2026" ("04 Nov 2026"), in the active language: Django's date format (strftime("%b")
+    would follow the process locale instead)."""
+    return date_format(day, "d M Y")
 
 
 def _fmt(at: datetime, tz: tzinfo) -> str:
