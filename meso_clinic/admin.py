@@ -50,6 +50,11 @@ class RolesWithinReachMixin:
             return
         self.grantable = grantable_groups(self.acting_user)
         field.widget.choices = forms.ModelMultipleChoiceField(self.grantable).choices
+        # The clinic says roles: "Available roles", "Chosen roles" in the two-list widget, not Django's groups.
+        field.label = _("Roles")
+        inner = getattr(field.widget, "widget", field.widget)
+        if hasattr(inner, "verbose_name"):
+            inner.verbose_name = _("roles")
         held_elsewhere = self._held_out_of_reach()
         help_text = _("You can give the roles listed here. The Physician and Clinic manager roles are given by a "
                       "superuser: clinical authority is not given by the person who would use it.")
@@ -106,8 +111,9 @@ class InviteUserForm(forms.ModelForm):
             self.save_m2m()
         return user
 
-# What only a superuser may set on an account.
-SUPERUSER_ONLY = ("is_superuser", "user_permissions")
+# What only a superuser may set on an account. The admin site (staff status) is the managers', whom only a
+# superuser makes: on a manager's form the box only confused (and gave a receptionist an empty admin site).
+SUPERUSER_ONLY = ("is_superuser", "user_permissions", "is_staff")
 # What nobody but a superuser may change on their own account.
 OWN_ACCOUNT_READ_ONLY = ("groups", "is_staff", "is_active")
 
@@ -174,11 +180,14 @@ class ClinicUserAdmin(UserAdmin):
         if obj.pk is None:
             return ""
         url = reverse("admin:auth_user_set_password_link", args=[obj.pk])
-        state = _("Set by its owner.") if obj.has_usable_password() else _("Not set yet.")
+        if obj.has_usable_password():
+            state = _("Chosen by her. A forgotten password: send her a link to choose a new one.")
+        else:
+            state = _("Not chosen yet: she does it with the link sent to her own address.")
         return format_html(
-            '{} {} <a class="button" href="{}">{}</a>',
+            '<p>{} {}</p><p><a class="button" href="{}">{}</a></p>',
             state,
-            _("Only the person herself chooses her password: send her a link to her own address."),
+            _("Nobody else sees or sets it."),
             url,
             _("Send a set-password link"),
         )

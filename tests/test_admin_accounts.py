@@ -4,10 +4,12 @@ roles (a manager who makes herself a physician could approve screenings), not to
 
 import datetime as dt
 
+import pytest
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from meso_clinic.roles import MANAGER, NURSE, PHYSICIAN
+from tests.fixtures.browser import screenshot_path, sign_in
 from tests.fixtures.staff import PASSWORD, give_authenticator, make_staff
 
 
@@ -37,6 +39,15 @@ def test_the_manager_cannot_make_herself_a_superuser_or_hand_out_permissions(cli
     client.post(f"/admin/auth/user/{manager.pk}/change/", escalate)
     manager.refresh_from_db()
     assert not manager.is_superuser and not manager.user_permissions.exists()
+
+
+def test_the_admin_site_is_not_the_managers_to_open_for_others(client, manager, reception):
+    """Staff status (the admin site) goes with the Clinic manager role, which a superuser gives."""
+    client.force_login(manager)
+    assert 'name="is_staff"' not in client.get(f"/admin/auth/user/{reception.pk}/change/").content.decode()
+    client.post(f"/admin/auth/user/{reception.pk}/change/", change_form(reception, is_staff="on"))
+    reception.refresh_from_db()
+    assert not reception.is_staff
 
 
 def test_the_manager_cannot_give_herself_another_role(client, manager):
@@ -321,3 +332,39 @@ def test_a_forged_set_password_link_is_refused_without_sign_in(client, reception
     response = client.get(f"/accounts/set-password/{reception.pk}/forged-token/")
     assert response.status_code == 200 and "This link is not valid any more" in response.content.decode()
     assert 'name="new_password1"' not in response.content.decode()
+
+
+@pytest.mark.browser
+def test_the_manager_adds_a_nurse_in_the_browser_and_the_nurse_sets_her_password(page, manager, mailoutbox):
+    """The manager's add page (no password), the person's page (the link instead of a password), and the page
+    behind the link, in Chromium; screenshots in var/screenshots/ for a person to look at."""
+    sign_in(page, "elif", PASSWORD)
+    page.goto("/admin/auth/user/add/")
+    assert page.get_by_label("Password").count() == 0
+    page.get_by_label("Username").fill("deniz")
+    page.get_by_label("First name").fill("Deniz")
+    page.get_by_label("Last name").fill("Kara")
+    page.get_by_label("Email address").fill("deniz@example.com")
+    page.locator("#id_groups_from").select_option(label="Nurse")
+    page.locator("#id_groups_add").click()
+    page.screenshot(path=screenshot_path("admin-manager-add-user"), full_page=True)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_text("A set-password link was sent to deniz (deniz@example.com).").wait_for()
+    page.screenshot(path=screenshot_path("admin-manager-change-user"), full_page=True)
+    assert page.get_by_role("link", name="Send a set-password link").is_visible()
+    assert list(User.objects.get(username="deniz").groups.values_list("name", flat=True)) == [NURSE]
+
+    link = next(m for m in mailoutbox if m.subject.startswith("Set your password"))
+    page.context.clear_cookies()  # the nurse, on her own computer
+    page.goto(link_in(link).replace("http://127.0.0.1:8000", ""))
+    page.get_by_role("heading", name="Set your password").wait_for()
+    page.screenshot(path=screenshot_path("set-password"), full_page=True)
+    page.locator("#id_new_password1").fill("her-own-pass-2026")
+    page.locator("#id_new_password2").fill("her-own-pass-2026")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Set password").click()
+    page.get_by_text("Your password is set.").wait_for()
+    page.screenshot(path=screenshot_path("set-password-done"), full_page=True)
+    sign_in(page, "deniz", "her-own-pass-2026")
+    page.get_by_role("heading", name="Good day, Deniz").wait_for()
