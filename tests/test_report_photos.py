@@ -187,7 +187,8 @@ def test_a_body_longer_than_the_photo_limit_is_refused_from_its_length_before_it
     assert Unreadable.reads == 0
     assert response.status_code == 413
     page = response.content.decode()
-    assert "Your report was not sent. Please tick your answers again and choose a smaller photo." in page
+    # Once: above the form, not again by crispy inside it (seen on the phone's screenshot).
+    assert page.count("Your report was not sent. Please tick your answers again and choose a smaller photo.") == 1
     assert "This photo is too large (5.1 MB). Please send one of up to 5 MB." in page
     assert not SideEffectReport.objects.exists() and not stored_files(media)
 
