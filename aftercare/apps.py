@@ -7,7 +7,7 @@ class AftercareConfig(AppConfig):
     verbose_name = _("Aftercare")
 
     def ready(self) -> None:
-        from meso_clinic.request_logs import register_token_paths
+        from meso_clinic.core.request_logs import register_token_paths
 
         # The patients' signed links (urls.py: "r/<token>/", "r/<token>/done/", "unsubscribe/<token>/"):
         # their tokens are masked in request logs (issue 12; tests/test_request_logs.py checks these

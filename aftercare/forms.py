@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from meso_clinic.images import ImageRefused, clean_image
+from meso_clinic.core.images import ImageRefused, clean_image
 
 from .models import SideEffectReport
 from .side_effects import SIDE_EFFECTS, WARNING_SIGNS

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from meso_clinic.history import TrackedManager
+from meso_clinic.core.history import TrackedManager
 
 from .schedule import ReminderKind
 from .side_effects import SIDE_EFFECTS, WARNING_SIGNS

@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet, Subquery
 
-from meso_clinic.db import bounded_counts
+from meso_clinic.core.db import bounded_counts
 
 from .models import AftercarePlan, Reminder
 
@@ -35,7 +35,7 @@ def patient_reminders(patient, *, limit: int = PATIENT_EMAILS_SHOWN) -> list[Rem
 
 
 def delivery_counts(*, now: dt.datetime) -> dict[str, int]:
-    """The delivery page's figures in one query, each bounded (meso_clinic.db.bounded_counts).
+    """The delivery page's figures in one query, each bounded (meso_clinic.core.db.bounded_counts).
 
     Every count has an index that holds only its rows: reminder_pending_due (pending by due time),
     reminder_status_recent (sending, failed) and reminder_sent_recent (sent, by sent time).

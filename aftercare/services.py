@@ -20,7 +20,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop  # stored texts stay English; pages translate them
 
-from meso_clinic.clock import clinic_zone
+from meso_clinic.core.clock import clinic_zone
 
 from . import emails
 from .emails import message_id, render_reminder

@@ -10,7 +10,7 @@ from django.core.mail import send_mail
 from django.urls import reverse
 
 from meso_clinic.celery import reminder_queue
-from meso_clinic.people import display_name
+from meso_clinic.core.people import display_name
 
 from . import emails, services
 from .links import absolute

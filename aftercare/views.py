@@ -13,9 +13,9 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, ListView, TemplateView
 
-from meso_clinic.access import ClinicPermissionRequiredMixin
-from meso_clinic.access_log import PatientRecordMixin, log_patient_access
-from meso_clinic.params import query_id
+from meso_clinic.core.access import ClinicPermissionRequiredMixin
+from meso_clinic.core.access_log import PatientRecordMixin, log_patient_access
+from meso_clinic.core.params import query_id
 from patients.models import Patient
 from treatments.models import Session
 
@@ -41,7 +41,7 @@ class ReportView(View):
 
     @classmethod
     def max_request_bytes(cls) -> int:
-        """The largest body this page reads (meso_clinic/request_limits.py refuses more from Content-Length)."""
+        """The largest body this page reads (meso_clinic/core/request_limits.py refuses more from Content-Length)."""
         return settings.REPORT_PHOTO_MAX_BYTES + cls.FORM_OVERHEAD_BYTES
 
     @classmethod

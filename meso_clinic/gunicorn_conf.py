@@ -1,13 +1,13 @@
 """gunicorn's configuration for MesoClinic: `gunicorn -c python:meso_clinic.gunicorn_conf -w 2 -b 0.0.0.0:8000`.
 
-Its access log masks the tokens of patients' links (meso_clinic/request_logs.py, issue 12): in the request
+Its access log masks the tokens of patients' links (meso_clinic/core/request_logs.py, issue 12): in the request
 line, the path, the Referer and every other header or environ value a log format may name. Options on the
 command line (workers, bind, --access-logfile) override the ones here.
 """
 
 from gunicorn.glogging import Logger
 
-from meso_clinic.request_logs import mask_tokens
+from meso_clinic.core.request_logs import mask_tokens
 
 wsgi_app = "meso_clinic.wsgi:application"
 accesslog = "-"  # one line per request on stdout (12-factor); the tokens are masked

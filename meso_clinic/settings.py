@@ -57,29 +57,29 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Static files are answered above; everything below gets a CSP, a Permissions-Policy and no-store.
     "csp.middleware.CSPMiddleware",
-    "meso_clinic.middleware.SecurityHeadersMiddleware",
+    "meso_clinic.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     # Right after CSRF's cookie is read, before anything reads the body (CSRF's own check does, later):
-    # a body longer than its page takes is refused from Content-Length (meso_clinic/request_limits.py).
-    "meso_clinic.request_limits.RequestBodyLimitMiddleware",
+    # a body longer than its page takes is refused from Content-Length (meso_clinic/core/request_limits.py).
+    "meso_clinic.core.request_limits.RequestBodyLimitMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the session passed two-factor sign-in
     # Every page needs a signed-in user unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After sessions, auth and messages: signs out after 15 minutes idle or 8 hours signed in.
-    "meso_clinic.middleware.IdleLogoffMiddleware",
+    "meso_clinic.core.middleware.IdleLogoffMiddleware",
     # A user who still owes a two-factor code reaches only the code page and sign-out.
-    "meso_clinic.twofactor.TwoFactorMiddleware",
-    # The language the signed-in staff member chose (meso_clinic/preferences.py) over the browser's.
-    "meso_clinic.preferences.StaffLanguageMiddleware",
-    # Then the page x permission table of meso_clinic/access.py, before any view runs.
-    "meso_clinic.access.PageAccessMiddleware",
-    # After auth: who changes a clinical record in this request, for its history (meso_clinic/history.py).
-    "meso_clinic.history.HistoryActorMiddleware",
+    "meso_clinic.core.twofactor.TwoFactorMiddleware",
+    # The language the signed-in staff member chose (meso_clinic/core/preferences.py) over the browser's.
+    "meso_clinic.core.preferences.StaffLanguageMiddleware",
+    # Then the page x permission table of meso_clinic/core/access.py, before any view runs.
+    "meso_clinic.core.access.PageAccessMiddleware",
+    # After auth: who changes a clinical record in this request, for its history (meso_clinic/core/history.py).
+    "meso_clinic.core.history.HistoryActorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a sign-in refused for lockout into the lockout page (429).
     "axes.middleware.AxesMiddleware",
@@ -100,7 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",  # LANGUAGE_CODE for <html lang>
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "meso_clinic.context_processors.clinic",
+                "meso_clinic.core.context_processors.clinic",
             ],
         },
     },
@@ -121,7 +121,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# Each request is one transaction: a record's change and its history row (meso_clinic/history.py)
+# Each request is one transaction: a record's change and its history row (meso_clinic/core/history.py)
 # commit together or not at all, also for plain form saves outside a service.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -167,7 +167,7 @@ EMAIL_URL = env.str("EMAIL_URL", default="")
 if EMAIL_URL:
     vars().update(env.email_url("EMAIL_URL"))
 else:
-    EMAIL_BACKEND = "meso_clinic.mail.EmlFileBackend"
+    EMAIL_BACKEND = "meso_clinic.core.mail.EmlFileBackend"
     EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="MesoClinic <clinic@mesoclinic.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -193,10 +193,10 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # node): a request reads its session without a query; a write goes to both (issue 7, docs/deploy.md).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
-# --- Two-factor sign-in and lockout (issue 6; meso_clinic/twofactor.py, meso_clinic/lockout.py) ----------
+# --- Two-factor sign-in and lockout (issue 6; meso_clinic/core/twofactor.py, meso_clinic/core/lockout.py) ----------
 # Axes first: it refuses a locked-out sign-in before any password is checked.
-# Then Django's ModelBackend, whose permissions and roles come from the cache (meso_clinic/permissions.py).
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "meso_clinic.permissions.ClinicModelBackend"]
+# Then Django's ModelBackend, whose permissions and roles come from the cache (meso_clinic/core/permissions.py).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "meso_clinic.core.permissions.ClinicModelBackend"]
 # Physicians, the clinic manager and admin-site users must use an authenticator app (TOTP).
 TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
 OTP_TOTP_ISSUER = CLINIC_NAME  # the name shown in the authenticator app
@@ -207,15 +207,15 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))  # then it opens by itself
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the time on the lockout page stays true
 AXES_RESET_ON_SUCCESS = False  # a right password does not wipe the count: wrong codes after it still lock
-AXES_LOCKOUT_CALLABLE = "meso_clinic.lockout.lockout_response"  # registration/locked_out.html, 429
+AXES_LOCKOUT_CALLABLE = "meso_clinic.core.lockout.lockout_response"  # registration/locked_out.html, 429
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]  # masked in axes' log lines and records
 AXES_DISABLE_ACCESS_LOG = True  # no row per successful sign-in: the table would only grow
 AXES_VERBOSE = False  # no start-up banner in every manage.py command; failures and lockouts are still logged
 # Behind the TLS proxy the client's address is the entry our proxies appended to X-Forwarded-For (the
 # TRUSTED_PROXY_COUNT-th from the right; never the leftmost ones, which the client writes): issue 12,
-# meso_clinic/client_ip.py. With 0 the header is ignored and REMOTE_ADDR counts.
+# meso_clinic/core/client_ip.py. With 0 the header is ignored and REMOTE_ADDR counts.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-AXES_CLIENT_IP_CALLABLE = "meso_clinic.client_ip.axes_client_ip"
+AXES_CLIENT_IP_CALLABLE = "meso_clinic.core.client_ip.axes_client_ip"
 
 # --- Time and language ------------------------------------------------------------------------
 USE_TZ = True
@@ -268,10 +268,10 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 # Patients' signed links carry a token in their path (issue 12): masked in the dev server's request lines
-# and in Django's "Not Found: <path>" / "Forbidden (CSRF ...): <path>" warnings (meso_clinic/request_logs.py;
+# and in Django's "Not Found: <path>" / "Forbidden (CSRF ...): <path>" warnings (meso_clinic/core/request_logs.py;
 # gunicorn's access log: meso_clinic/gunicorn_conf.py). Configuring django.server drops Django's own handler
 # for it, so that handler and its formatter are restated as Django defines them.
-LOGGING["filters"] = {"mask_link_tokens": {"()": "meso_clinic.request_logs.MaskLinkTokens"}}
+LOGGING["filters"] = {"mask_link_tokens": {"()": "meso_clinic.core.request_logs.MaskLinkTokens"}}
 LOGGING["formatters"] = {
     "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
 }
@@ -319,7 +319,7 @@ REPORT_ALERT_INTERVAL_MINUTES = env.int("REPORT_ALERT_INTERVAL_MINUTES", default
 REPORT_PHOTO_MAX_BYTES = env.int("REPORT_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))  # never served publicly
 MEDIA_URL = "/media/"
-# --- Uploaded pictures (meso_clinic/images.py, issue 12) ---
+# --- Uploaded pictures (meso_clinic/core/images.py, issue 12) ---
 # Every uploaded picture is decoded and saved afresh (no EXIF, GPS, XMP or comments kept). One with more pixels
 # than this is refused from its header before it is decoded: a 48 KB PNG can claim 20000 x 20000 pixels,
 # 1.2 GB decoded. 40 megapixels is above a phone camera's usual photo (12 to 24); Pillow refuses above 89 alike.
@@ -331,14 +331,14 @@ CELERY_BEAT_SCHEDULE["dispatch-due-reminders"] = {
     "options": {"expires": REMINDER_DISPATCH_SECONDS},
 }
 
-# --- History, access log and retention (README; meso_clinic/history.py, meso_clinic/access_log.py) ---
+# --- History, access log and retention (README; meso_clinic/core/history.py, meso_clinic/core/access_log.py) ---
 # Clinical records are never deleted by the application; they are kept at least this long, and removal
 # after that is a manual, documented procedure (README, "History, access log and retention").
 CLINICAL_RECORD_RETENTION_YEARS = env.int("CLINICAL_RECORD_RETENTION_YEARS", default=20)
 # Who opened which patient's record: rows older than this are purged every night.
 ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=730)
 CELERY_BEAT_SCHEDULE["purge-access-log"] = {
-    "task": "meso_clinic.tasks.purge_access_log",
+    "task": "meso_clinic.core.tasks.purge_access_log",
     "schedule": 24 * 60 * 60.0,
     "options": {"expires": 60 * 60},
 }
@@ -362,10 +362,10 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     },
 }
-# Permissions-Policy and Cache-Control: no-store come from meso_clinic.middleware.SecurityHeadersMiddleware.
+# Permissions-Policy and Cache-Control: no-store come from meso_clinic.core.middleware.SecurityHeadersMiddleware.
 # Referrer-Policy (SECURE_REFERRER_POLICY) and HSTS (SECURE_HSTS_*) are set in "Security" above.
 
-# Sessions: signed out after IDLE_LOGOFF_SECONDS without a request (meso_clinic.middleware.IdleLogoffMiddleware),
+# Sessions: signed out after IDLE_LOGOFF_SECONDS without a request (meso_clinic.core.middleware.IdleLogoffMiddleware),
 # and SESSION_ABSOLUTE_SECONDS after signing in however active (the sign-in time is kept in the session,
 # so the limit holds even if SESSION_COOKIE_AGE were extended). The session is not saved on every request
 # by Django (SESSION_SAVE_EVERY_REQUEST stays False); the middleware writes the last-activity time itself.

@@ -13,7 +13,7 @@ admin.site.site_title = "MesoClinic"
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="home"),
     # Sign-in, sign-out and password change; a forgotten password: a set-password link (below), sent by the manager.
-    # The password, then (a pending sign-in, not signed in yet) the code: meso_clinic/twofactor.py.
+    # The password, then (a pending sign-in, not signed in yet) the code: meso_clinic/core/twofactor.py.
     path("accounts/login/", twofactor.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Wrong current passwords count in the lockout like wrong sign-ins.
@@ -51,7 +51,7 @@ urlpatterns = [
     path("accounts/locked/", lockout.LockedAccountsView.as_view(), name="locked_accounts"),
     path("accounts/locked/unlock/", lockout.UnlockView.as_view(), name="locked_accounts_unlock"),
     # History of clinical records, the access log, patients' data exports (namespace "records").
-    path("", include("meso_clinic.record_urls")),
+    path("", include("meso_clinic.overview.record_urls")),
     path("patients/", include("patients.urls")),
     path("treatments/", include("treatments.urls")),
     path("", include("aftercare.urls")),

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from meso_clinic.access_log import log_patient_access
+from meso_clinic.core.access_log import log_patient_access
 
 from .models import Patient
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from meso_clinic.history import TrackedManager
+from meso_clinic.core.history import TrackedManager
 
 from . import eligibility
 
@@ -53,7 +53,7 @@ class Patient(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
-    objects = TrackedManager()  # history of every change; never deleted (meso_clinic/history.py)
+    objects = TrackedManager()  # history of every change; never deleted (meso_clinic/core/history.py)
 
     class Meta:
         verbose_name = _("patient")

@@ -10,7 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from meso_clinic.clock import clinic_zone
+from meso_clinic.core.clock import clinic_zone
 
 from . import eligibility, services
 from .models import Decision, EligibilityScreening, Outcome, Patient, digits_of

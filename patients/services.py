@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from meso_clinic.clock import clinic_zone
+from meso_clinic.core.clock import clinic_zone
 
 from . import eligibility, questionnaire
 from .models import STORED_NO, STORED_NOT_ASKED, STORED_YES, Decision, EligibilityScreening, Outcome, Patient

@@ -6,10 +6,10 @@ from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
 
 from aftercare.selectors import PATIENT_EMAILS_SHOWN, patient_reminders
-from meso_clinic.access import ClinicPermissionRequiredMixin
-from meso_clinic.access_log import log_patient_access
-from meso_clinic.db import latest
-from meso_clinic.params import query_id
+from meso_clinic.core.access import ClinicPermissionRequiredMixin
+from meso_clinic.core.access_log import log_patient_access
+from meso_clinic.core.db import latest
+from meso_clinic.core.params import query_id
 from treatments.selectors import patient_treatment_summary
 
 from . import questionnaire
@@ -58,7 +58,7 @@ class PatientDetailView(ClinicPermissionRequiredMixin, DetailView):
     context_object_name = "patient"
 
     def get_context_data(self, **kwargs):
-        log_patient_access(self.request.user, self.object)  # the access log (meso_clinic/access_log.py)
+        log_patient_access(self.request.user, self.object)  # the access log (meso_clinic/core/access_log.py)
         today = timezone.localdate()
         # The latest 20 (the page says when there are more: the record export lists all); the answers as
         # shown on the day (answer_record, the largest column) are only read by the screening's page.

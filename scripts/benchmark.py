@@ -366,7 +366,7 @@ class Benchmark:
     def authenticator(self):
         """The bench user's authenticator (TOTP device): theirs, or one made for the run and removed after it.
 
-        Physicians and managers must give a code after their password (meso_clinic/twofactor.py); the
+        Physicians and managers must give a code after their password (meso_clinic/core/twofactor.py); the
         benchmark signs in as a person would, and counts queries with the session verified, as theirs is.
         """
         from django.contrib.auth import get_user_model
@@ -809,7 +809,7 @@ class Benchmark:
         from django.db import transaction
 
         from aftercare.models import Reminder, SideEffectReport
-        from meso_clinic.history import allow_hard_delete
+        from meso_clinic.core.history import allow_hard_delete
         from treatments.models import Session, SessionProduct
 
         # The benchmark's own rows only: clinical records are otherwise never deleted.

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import get_resolver, reverse
 
-from meso_clinic.access import PAGE_ACCESS, PUBLIC, SIGN_IN_STEP, SIGNED_IN
+from meso_clinic.core.access import PAGE_ACCESS, PUBLIC, SIGN_IN_STEP, SIGNED_IN
 from tests.fixtures.staff import PASSWORD
 from tests.fixtures.world import project_url_names
 
@@ -85,7 +85,7 @@ SAMPLE_KWARGS = {"pk": 1, "token": "not-a-signed-token"}
 def test_every_page_is_in_the_matrix_and_the_access_table():
     names = {name for name, _ in project_url_names()}
     assert names - PUBLIC_PAGES - set(EXPECTED) == set(), "pages without a row in MATRIX"
-    assert names - set(PAGE_ACCESS) == set(), "pages without an entry in meso_clinic.access.PAGE_ACCESS"
+    assert names - set(PAGE_ACCESS) == set(), "pages without an entry in meso_clinic.core.access.PAGE_ACCESS"
     assert set(EXPECTED) | PUBLIC_PAGES == names, "rows for pages that no longer exist"
 
 

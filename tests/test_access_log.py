@@ -11,9 +11,9 @@ from django.conf import settings
 from django.test import override_settings
 from django.utils import timezone
 
-from meso_clinic.access_log import log_patient_access
-from meso_clinic.models import AccessLogEntry
-from meso_clinic.tasks import purge_access_log
+from meso_clinic.core.access_log import log_patient_access
+from meso_clinic.core.models import AccessLogEntry
+from meso_clinic.core.tasks import purge_access_log
 from patients.models import Patient
 from tests.fixtures.browser import screenshot_path, sign_in
 from tests.fixtures.staff import PASSWORD
@@ -147,7 +147,7 @@ def test_the_nightly_purge_removes_lines_older_than_the_retention(nurse, patient
 
 def test_the_purge_runs_every_night_by_default_after_two_years():
     entry = settings.CELERY_BEAT_SCHEDULE["purge-access-log"]
-    assert entry["task"] == "meso_clinic.tasks.purge_access_log" and entry["schedule"] == 24 * 60 * 60
+    assert entry["task"] == "meso_clinic.core.tasks.purge_access_log" and entry["schedule"] == 24 * 60 * 60
     assert settings.ACCESS_LOG_RETENTION_DAYS == 730
 
 

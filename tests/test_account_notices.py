@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 
-from meso_clinic.roles import NURSE, PHYSICIAN, RECEPTION
+from meso_clinic.core.roles import NURSE, PHYSICIAN, RECEPTION
 from tests.fixtures.staff import PASSWORD, give_authenticator
 
 NOT_YOU = "If this was not you, or you did not ask for it, tell the clinic at once"
@@ -55,7 +55,7 @@ def test_her_own_password_change_is_confirmed_to_her(client, reception, mailoutb
 
 def test_a_reset_of_her_authenticator_by_the_manager_is_emailed_to_her(client, manager, physician, mailoutbox,
                                                                        commits):
-    from meso_clinic import recovery_codes
+    from meso_clinic.core import recovery_codes
 
     physician = with_email(physician, "mehmet@example.com")
     with commits():
@@ -71,7 +71,7 @@ def test_a_reset_of_her_authenticator_by_the_manager_is_emailed_to_her(client, m
 
 
 def test_a_new_authenticator_and_new_recovery_codes_are_emailed(physician, mailoutbox, commits):
-    from meso_clinic import recovery_codes
+    from meso_clinic.core import recovery_codes
 
     physician = with_email(physician, "mehmet@example.com")
     with commits():
@@ -138,7 +138,7 @@ def test_a_member_without_an_address_is_logged_not_an_error(reception, mailoutbo
 
 @pytest.mark.django_db(transaction=True)
 def test_outside_a_transaction_the_notice_goes_at_once(mailoutbox):
-    from meso_clinic.roles import sync_role_groups
+    from meso_clinic.core.roles import sync_role_groups
     from tests.fixtures.staff import make_staff
 
     sync_role_groups()

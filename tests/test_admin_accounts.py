@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
-from meso_clinic.roles import MANAGER, NURSE, PHYSICIAN
+from meso_clinic.core.roles import MANAGER, NURSE, PHYSICIAN
 from tests.fixtures.browser import screenshot_path, sign_in
 from tests.fixtures.staff import PASSWORD, give_authenticator, make_staff
 
@@ -106,7 +106,7 @@ def test_the_catalogue_on_the_admin_site_speaks_the_managers_language(client, ma
 def test_patients_are_not_on_the_managers_admin_site(client, manager, patient):
     """Its search would put names and phone numbers in URLs and its pages are not in the access log: staff
     use the patient pages. A superuser may correct a record there; the opening is logged."""
-    from meso_clinic.models import AccessLogEntry
+    from meso_clinic.core.models import AccessLogEntry
 
     client.force_login(manager)
     assert "/admin/patients/" not in client.get("/admin/").content.decode()
@@ -221,7 +221,7 @@ def test_route_3_a_manager_cannot_make_a_second_manager_to_raise_her(client, man
 def test_the_roles_a_manager_may_give_come_from_the_roles_table(manager):
     from django.contrib.auth.models import Permission
 
-    from meso_clinic.roles import SUPERUSER_GRANTED_ROLES, grantable_groups
+    from meso_clinic.core.roles import SUPERUSER_GRANTED_ROLES, grantable_groups
 
     assert {PHYSICIAN, MANAGER} == SUPERUSER_GRANTED_ROLES
     assert [g.name for g in grantable_groups(manager)] == [NURSE, "Reception"]
@@ -320,7 +320,7 @@ def test_the_manager_sends_a_colleague_a_link_without_seeing_the_password(client
 
 
 def test_a_set_password_link_stops_working_when_the_password_changes(client, reception, mailoutbox):
-    from meso_clinic.password_links import set_password_url
+    from meso_clinic.core.password_links import set_password_url
 
     url = set_password_url(reception).removeprefix("http://127.0.0.1:8000")
     reception.set_password("changed-meanwhile-2026")

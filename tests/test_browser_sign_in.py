@@ -11,8 +11,8 @@ import pytest
 from django.core.management import call_command
 from django_otp.oath import totp
 
-from meso_clinic import recovery_codes
-from meso_clinic.management.commands.seed_demo import DEMO_PASSWORD
+from meso_clinic.core import recovery_codes
+from meso_clinic.overview.management.commands.seed_demo import DEMO_PASSWORD
 from tests.fixtures.browser import screenshot_path, sign_in
 from tests.fixtures.staff import PASSWORD, current_code
 

@@ -4,7 +4,7 @@ from django.core.mail import send_mail
 
 
 def test_development_emails_are_readable_eml_files(settings, tmp_path):
-    settings.EMAIL_BACKEND = "meso_clinic.mail.EmlFileBackend"
+    settings.EMAIL_BACKEND = "meso_clinic.core.mail.EmlFileBackend"
     settings.EMAIL_FILE_PATH = str(tmp_path)
     send_mail("Aftercare", "Do not touch water to the area.", "clinic@example.com", ["p@example.com"])
     send_mail("Check-in", "How are you?", "clinic@example.com", ["p@example.com"])

@@ -19,7 +19,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from meso_clinic.access import PAGE_ACCESS, PUBLIC
+from meso_clinic.core.access import PAGE_ACCESS, PUBLIC
 from tests.fixtures.world import project_url_names
 
 NASTY = [

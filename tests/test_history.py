@@ -22,7 +22,7 @@ from aftercare.links import unsubscribe_token
 from aftercare.models import Reminder
 from aftercare.services import reminders_dispatch, reminders_for_performed_session
 from aftercare.tasks import send_reminder
-from meso_clinic.history import (
+from meso_clinic.core.history import (
     PATIENT_LINK,
     SYSTEM,
     TASK_ACTORS,
@@ -32,8 +32,8 @@ from meso_clinic.history import (
     tracked_fields,
     tracked_models,
 )
-from meso_clinic.models import HistoryEntry
-from meso_clinic.record_labels import ACTOR_WORDS, FIELD_LABELS, RECORD_NAMES
+from meso_clinic.core.models import HistoryEntry
+from meso_clinic.overview.record_labels import ACTOR_WORDS, FIELD_LABELS, RECORD_NAMES
 from patients.models import EligibilityScreening, Patient
 from patients.services import screening_take
 from tests.fixtures.aftercare import performed_session
@@ -101,7 +101,7 @@ def test_an_edit_through_the_form_records_only_the_changed_fields_by_the_signed_
 
 def test_an_edit_whose_history_cannot_be_written_is_not_saved_either(client, reception, patient, monkeypatch):
     """A request is one transaction (ATOMIC_REQUESTS): no change is kept without its history row."""
-    from meso_clinic import history
+    from meso_clinic.core import history
 
     def broken(entries, using):
         raise RuntimeError("the history table is unavailable")
@@ -419,7 +419,7 @@ def test_every_tracked_record_and_field_has_words_for_the_history_page():
 def test_a_patients_details_are_labelled_by_the_models_verbose_names_in_both_languages():
     from django.utils import translation
 
-    from meso_clinic.record_labels import field_label
+    from meso_clinic.overview.record_labels import field_label
 
     def labels() -> list[str]:
         return [field_label(Patient._meta.get_field(name)) for name in ("given_name", "date_of_birth", "phone")]

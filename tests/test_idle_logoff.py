@@ -10,7 +10,7 @@ import time_machine
 from django.conf import settings
 from django.contrib.messages import get_messages
 
-from meso_clinic.middleware import LAST_ACTIVITY, SIGNED_IN_AT
+from meso_clinic.core.middleware import LAST_ACTIVITY, SIGNED_IN_AT
 from tests.fixtures.staff import PASSWORD, current_code
 
 START = dt.datetime(2026, 11, 23, 6, 0, tzinfo=dt.UTC)  # 09:00 in Istanbul
@@ -42,7 +42,7 @@ def test_the_defaults():
     assert settings.SESSION_ABSOLUTE_SECONDS == 8 * 60 * 60
     assert settings.SESSION_COOKIE_AGE == 8 * 60 * 60
     assert settings.SESSION_SAVE_EVERY_REQUEST is False  # an absolute lifetime, not a sliding one
-    assert settings.MIDDLEWARE.index("meso_clinic.middleware.IdleLogoffMiddleware") > settings.MIDDLEWARE.index(
+    assert settings.MIDDLEWARE.index("meso_clinic.core.middleware.IdleLogoffMiddleware") > settings.MIDDLEWARE.index(
         "django.contrib.auth.middleware.AuthenticationMiddleware"
     )
 

@@ -13,7 +13,7 @@ import time_machine
 from django.conf import settings as django_settings
 from django.test import Client, RequestFactory, override_settings
 
-from meso_clinic.client_ip import axes_client_ip, client_ip
+from meso_clinic.core.client_ip import axes_client_ip, client_ip
 from tests.fixtures.staff import PASSWORD
 
 START = dt.datetime(2026, 11, 23, 7, 0, tzinfo=dt.UTC)
@@ -49,7 +49,7 @@ def fail_five_times(client: Client, clock) -> list[int]:
 
 
 def test_the_settings():
-    assert django_settings.AXES_CLIENT_IP_CALLABLE == "meso_clinic.client_ip.axes_client_ip"
+    assert django_settings.AXES_CLIENT_IP_CALLABLE == "meso_clinic.core.client_ip.axes_client_ip"
     assert django_settings.TRUSTED_PROXY_COUNT == 0  # the default: no proxy, X-Forwarded-For is ignored
 
 

@@ -2,7 +2,7 @@
 
 The booking form lists practitioners and supervising physicians by permission, and the booking service refuses
 anyone else by the same permissions (treatments/selectors.py), so that a role's rights are written once:
-in meso_clinic/roles.py.
+in meso_clinic/core/roles.py.
 """
 
 from types import SimpleNamespace
@@ -11,8 +11,8 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.http import QueryDict
 
-from meso_clinic.params import query_id
-from meso_clinic.people import display_name, users_with_permission
+from meso_clinic.core.params import query_id
+from meso_clinic.core.people import display_name, users_with_permission
 from tests.fixtures.staff import make_staff
 from tests.fixtures.treatments import DAY, NOW, VITAMINS, product, travel, wrinkles
 from treatments.forms import SessionBookForm

@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from aftercare.models import Reminder
 from aftercare.schedule import ReminderKind
-from meso_clinic.middleware import LAST_ACTIVITY
-from meso_clinic.roles import RECEPTION
+from meso_clinic.core.middleware import LAST_ACTIVITY
+from meso_clinic.core.roles import RECEPTION
 from patients.models import EligibilityScreening, Patient
 from patients.services import screening_take
 from tests.fixtures.aftercare import performed_session
@@ -248,7 +248,7 @@ def test_the_session_is_written_at_most_once_a_minute(signed_in):
 
 
 def test_a_changed_role_applies_at_the_next_request(client, reception):
-    """Permissions and roles are cached (meso_clinic/permissions.py); a change of groups is seen at once."""
+    """Permissions and roles are cached (meso_clinic/core/permissions.py); a change of groups is seen at once."""
     client.force_login(reception)
     assert client.get("/patients/").status_code == 200
     reception.groups.clear()

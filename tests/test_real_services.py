@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from meso_clinic.tasks import healthcheck
+from meso_clinic.core.tasks import healthcheck
 
 
 def test_database_url_selects_postgresql(postgres):

@@ -9,7 +9,7 @@ read without limit (issue 12).
 - A body declaring more than the photo's limit and the form's room: refused from its Content-Length (413, the
   form again with the message), without a byte of it read; the page's CSRF token still works.
 
-meso_clinic/images.py is pure, so it is also tested here without the web.
+meso_clinic/core/images.py is pure, so it is also tested here without the web.
 """
 
 import io
@@ -24,7 +24,7 @@ from PIL.PngImagePlugin import PngInfo
 
 from aftercare.links import report_token
 from aftercare.models import SideEffectReport
-from meso_clinic.images import ImageRefused, clean_image
+from meso_clinic.core.images import ImageRefused, clean_image
 from tests.fixtures.aftercare import performed_session
 from tests.fixtures.treatments import NOW
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.log import ServerFormatter
 
 from aftercare.links import report_token, unsubscribe_token
-from meso_clinic.request_logs import MASK, mask_tokens, register_token_paths, token_paths
+from meso_clinic.core.request_logs import MASK, mask_tokens, register_token_paths, token_paths
 from scripts.processes import Processes, free_port, wait_for_port
 from tests.fixtures import services
 from tests.fixtures.aftercare import performed_session

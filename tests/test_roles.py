@@ -1,6 +1,6 @@
 from django.contrib.auth.models import Group
 
-from meso_clinic.roles import ROLE_PERMISSIONS, sync_role_groups
+from meso_clinic.core.roles import ROLE_PERMISSIONS, sync_role_groups
 
 
 def perms_of(group: Group) -> set[str]:
@@ -27,8 +27,8 @@ def test_a_role_change_makes_cached_permissions_stale_again_when_it_commits(
     from django.contrib.auth.models import Group
     from django.core.cache import cache
 
-    from meso_clinic.permissions import GENERATION_KEY, clinic_access
-    from meso_clinic.roles import PHYSICIAN
+    from meso_clinic.core.permissions import GENERATION_KEY, clinic_access
+    from meso_clinic.core.roles import PHYSICIAN
 
     with django_capture_on_commit_callbacks(execute=False) as on_commit:
         reception.groups.add(Group.objects.get(name=PHYSICIAN))

@@ -46,7 +46,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from meso_clinic.roles import NURSE, PHYSICIAN, RECEPTION
+from meso_clinic.core.roles import NURSE, PHYSICIAN, RECEPTION
 from patients.models import EligibilityScreening, Patient
 from patients.services import DecisionRefused, screening_decide, screening_take
 from tests.fixtures.treatments import AMINO, CREAM, NOW, VITAMINS, answers, consent_text, product, wrinkles

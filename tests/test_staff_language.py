@@ -1,6 +1,6 @@
 """Each staff member picks the language of the staff pages; it is theirs, in any browser."""
 
-from meso_clinic.models import StaffPreference
+from meso_clinic.core.models import StaffPreference
 
 
 def test_a_receptionist_switches_to_turkish_and_only_she_sees_it(client, reception, nurse):

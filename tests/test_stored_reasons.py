@@ -14,8 +14,8 @@ from django.utils.translation import gettext
 
 from aftercare.models import Reminder
 from aftercare.services import session_status_reason
-from meso_clinic.history_lines import record_history, words
-from meso_clinic.record_views import history_url_name
+from meso_clinic.overview.history_lines import record_history, words
+from meso_clinic.overview.record_views import history_url_name
 from patients.templatetags.recorded_text import stored_text
 from tests.fixtures.treatments import HOUR, NOW, course_with_consent, product, travel
 from treatments.models import Session

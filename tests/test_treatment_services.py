@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.conf import settings
 
-from meso_clinic.history import allow_hard_delete
+from meso_clinic.core.history import allow_hard_delete
 from patients.models import EligibilityScreening, Outcome, Patient
 from patients.services import DecisionRefused, screening_decide, screening_take
 from tests.fixtures.treatments import (

@@ -16,7 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from meso_clinic.history import allow_hard_delete
+from meso_clinic.core.history import allow_hard_delete
 from patients.models import Patient
 from tests.fixtures.aftercare import performed_session
 from tests.fixtures.treatments import (

@@ -22,10 +22,10 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from meso_clinic import recovery_codes
-from meso_clinic.management.commands.seed_demo import DEMO_PASSWORD
-from meso_clinic.roles import PHYSICIAN
-from meso_clinic.twofactor import PENDING_SECONDS, PENDING_SESSION_KEY, requires_two_factor, users_requiring_two_factor
+from meso_clinic.core import recovery_codes
+from meso_clinic.overview.management.commands.seed_demo import DEMO_PASSWORD
+from meso_clinic.core.roles import PHYSICIAN
+from meso_clinic.core.twofactor import PENDING_SECONDS, PENDING_SESSION_KEY, requires_two_factor, users_requiring_two_factor
 from tests.fixtures.browser import screenshot_path, sign_in
 from tests.fixtures.staff import PASSWORD, current_code, give_authenticator, make_staff
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from meso_clinic.people import display_name
+from meso_clinic.core.people import display_name
 
 from .models import Batch, ConsentText, Course, Indication, Product, Session
 from .patch_tests import ReadResult, format_day

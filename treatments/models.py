@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from meso_clinic.history import TrackedManager
+from meso_clinic.core.history import TrackedManager
 from patients.models import Patient
 
 from .patch_tests import ReadResult

@@ -14,9 +14,9 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
-from meso_clinic.clock import clinic_zone
-from meso_clinic.db import ListAgg, latest, split_list
-from meso_clinic.people import users_with_permission
+from meso_clinic.core.clock import clinic_zone
+from meso_clinic.core.db import ListAgg, latest, split_list
+from meso_clinic.core.people import users_with_permission
 from patients.eligibility import ALLERGY_FINDING
 from patients.models import EligibilityScreening, Patient
 
@@ -298,7 +298,7 @@ def batch_recall(lot_number: str) -> QuerySet[SessionProduct]:
     )
 
 
-# Who may do what, as permissions (the roles table in meso_clinic/roles.py gives them to nurses and physicians):
+# Who may do what, as permissions (the roles table in meso_clinic/core/roles.py gives them to nurses and physicians):
 # the booking form lists these people and the booking service refuses anyone else.
 PRACTITIONER_PERMISSIONS = ("treatments.add_patchtest", "treatments.perform_session")  # who treats patients
 SUPERVISOR_PERMISSION = "treatments.perform_session"  # who supervises and signs off a session

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from aftercare.selectors import has_aftercare_plan
-from meso_clinic.access import ClinicPermissionRequiredMixin
-from meso_clinic.access_log import PatientRecordMixin, log_patient_access
-from meso_clinic.params import query_id
+from meso_clinic.core.access import ClinicPermissionRequiredMixin
+from meso_clinic.core.access_log import PatientRecordMixin, log_patient_access
+from meso_clinic.core.params import query_id
 from patients.models import Patient
 
 from . import patch_tests, selectors, services

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftercare.models import Reminder, SideEffectReport
-from meso_clinic.people import display_name
+from meso_clinic.core.people import display_name
 from patients.models import Patient
 from treatments.models import Consent, Course, PatchTest, Session, SessionProduct
 

@@ -1,9 +1,9 @@
-"""`{{ n|capped }}`: a count from meso_clinic.db.bounded_counts, "10,000+" past the cap."""
+"""`{{ n|capped }}`: a count from meso_clinic.core.db.bounded_counts, "10,000+" past the cap."""
 
 from django import template
 from django.utils.formats import number_format
 
-from meso_clinic.db import COUNT_CAP
+from meso_clinic.core.db import COUNT_CAP
 
 register = template.Library()
 

@@ -4,7 +4,7 @@ history_<app>_<model>: /history/patients.patient/<pk>/, /history/treatments.sess
 from django.urls import path
 
 from . import record_views
-from .history import tracked_models
+from meso_clinic.core.history import tracked_models
 
 app_name = "records"
 urlpatterns = [

@@ -13,7 +13,7 @@ has no authenticator yet, the set-up page) then calls `django.contrib.auth.login
 throttled by django-otp (1, 2, 4, 8 ... seconds between tries) and counted by axes like wrong
 passwords: the fifth failure ends the pending sign-in and locks the account for the cool-off.
 
-Recovery codes (django-otp's static tokens, meso_clinic/recovery_codes.py): ten one-time codes shown
+Recovery codes (django-otp's static tokens, meso_clinic/core/recovery_codes.py): ten one-time codes shown
 once after setting up an authenticator (and when made anew), each usable instead of the 6-digit code.
 A lost phone without them: the clinic manager removes the person's authenticator and recovery codes
 ("Two-factor sign-in of staff"), and they set up a new one at their next sign-in.

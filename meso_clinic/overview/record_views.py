@@ -21,11 +21,11 @@ from django.views.generic import TemplateView
 from patients.models import Patient
 from patients.selectors import patient_search
 
-from .access import ClinicPermissionRequiredMixin
-from .access_log import PatientRecordMixin, access_log_entries, log_patient_access
+from meso_clinic.core.access import ClinicPermissionRequiredMixin
+from meso_clinic.core.access_log import PatientRecordMixin, access_log_entries, log_patient_access
 from .export import patient_record
 from .history_lines import record_history
-from .people import display_name
+from meso_clinic.core.people import display_name
 from .record_labels import record_name
 
 # The page of each kind of record, for the way back from its history.

@@ -173,7 +173,7 @@ def has_clinic_role(user: AbstractBaseUser | AnonymousUser) -> bool:
         return False
     from .permissions import clinic_access
 
-    # From the cached access of meso_clinic/permissions.py: no query per call (every page asks).
+    # From the cached access of meso_clinic/core/permissions.py: no query per call (every page asks).
     return user.is_superuser or bool(clinic_access(user).roles)
 
 

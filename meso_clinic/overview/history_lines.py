@@ -19,9 +19,9 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
-from .history import is_tracked, tracked_fields
-from .models import HistoryEntry
-from .people import display_name
+from meso_clinic.core.history import is_tracked, tracked_fields
+from meso_clinic.core.models import HistoryEntry
+from meso_clinic.core.people import display_name
 from .record_labels import STORED_ENGLISH_FIELDS, actor_words, field_label
 
 EMPTY = "—"

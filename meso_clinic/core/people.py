@@ -2,7 +2,7 @@
 
 `display_name(user)` is how a person is named everywhere (full name, else username).
 `users_with_permission(...)` answers "who may do this" from permissions, never from group names:
-the roles table (meso_clinic/roles.py) is the one place that says which role holds which permission.
+the roles table (meso_clinic/core/roles.py) is the one place that says which role holds which permission.
 """
 
 from django.contrib.auth import get_user_model

@@ -5,8 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from meso_clinic.history import is_tracked
-from meso_clinic.record_views import history_url_name
+from meso_clinic.core.history import is_tracked
+from meso_clinic.overview.record_views import history_url_name
 
 register = template.Library()
 

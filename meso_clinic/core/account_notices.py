@@ -8,7 +8,7 @@ authenticator, or a superuser's slip, is then seen by the person it concerns.
 How: signals (model saves, the groups' m2m_changed, device saves and deletions), connected in apps.py. The
 changes of one transaction are gathered per person and sent as one email once it commits (an admin save that
 changes roles and the address is one notice; a rolled-back change is none). Who: the request's signed-in user
-or task from meso_clinic/history.py's actor; an anonymous request that sets a password is the set-password
+or task from meso_clinic/core/history.py's actor; an anonymous request that sets a password is the set-password
 link's page. A failed send is logged, never an error after the change committed.
 """
 
@@ -312,7 +312,7 @@ def device_models() -> list[type]:
 
 
 def connect() -> None:
-    uid = "meso_clinic.account_notices"
+    uid = "meso_clinic.core.account_notices"
     pre_save.connect(_user_saving, sender=User, dispatch_uid=f"{uid}.user_saving")
     post_save.connect(_user_saved, sender=User, dispatch_uid=f"{uid}.user_saved")
     m2m_changed.connect(_groups_changing, sender=User.groups.through, dispatch_uid=f"{uid}.groups")

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django_otp.oath import totp
 
-from meso_clinic.twofactor import confirmed_device
+from meso_clinic.core.twofactor import confirmed_device
 
 
 def next_usable_code(device, *, now: float) -> tuple[str, int] | None:

@@ -113,7 +113,7 @@ FIELD_LABELS = {
 STORED_ENGLISH_FIELDS = frozenset({"last_error"})
 
 
-# Who made a change when it was not a signed-in person: stored in English (meso_clinic/history.py), shown in words.
+# Who made a change when it was not a signed-in person: stored in English (meso_clinic/core/history.py), shown in words.
 ACTOR_WORDS = {
     "system": _("system"),
     "patient (emailed link)": _("patient (emailed link)"),

@@ -9,7 +9,7 @@ Clinical authority is not hers to give (issue 12): she gives and takes only the 
 `roles.grantable_groups` (Reception, Nurse); the Physician and Clinic manager roles are given by a superuser,
 checked in the form (a posted group outside her reach is refused with a message), and the roles she may not
 touch stay as they are when she saves. She never sets a password: a new account has none and its owner is
-emailed a one-time set-password link (meso_clinic/password_links.py), which she can send again from the
+emailed a one-time set-password link (meso_clinic/core/password_links.py), which she can send again from the
 person's page or the list; Django's password page is a superuser's only. The address of an account with a
 role she cannot give is read-only to her, so a link cannot be sent to her own inbox instead.
 """

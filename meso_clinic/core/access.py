@@ -5,11 +5,11 @@
 - `PUBLIC`: no sign-in (the login page; the patients' pages behind signed links in their emails);
 - `SIGNED_IN`: any signed-in account (sign-out, one's own password and two-factor settings);
 - `SIGN_IN_STEP`: the code and set-up pages between password and sign-in, for a session whose sign-in
-  is pending (not signed in yet): their views guard themselves (meso_clinic/twofactor.py);
+  is pending (not signed in yet): their views guard themselves (meso_clinic/core/twofactor.py);
 - `ANY_ROLE`: a signed-in member of a clinic role (the dashboard);
 - a permission, or a tuple of permissions that are all needed.
 
-The roles carry permissions (meso_clinic/roles.py, the role x permission table), so this table
+The roles carry permissions (meso_clinic/core/roles.py, the role x permission table), so this table
 and that one together are the role x page matrix; tests/test_access.py walks every URL as every
 role against the matrix written out by hand. `PageAccessMiddleware` enforces the table before the
 view runs, so that a record's existence is not revealed to a role that may not open it (403

@@ -11,9 +11,9 @@ from patients.selectors import review_queue
 from treatments.models import Session
 from treatments.selectors import clinic_zone, day_sessions, patch_tests_to_read
 
-from .access import ClinicRoleRequiredMixin
-from .db import bounded_counts, estimated_rows
-from .roles import role_names
+from meso_clinic.core.access import ClinicRoleRequiredMixin
+from meso_clinic.core.db import bounded_counts, estimated_rows
+from meso_clinic.core.roles import role_names
 
 # A glance: "1,000+" failed emails says as much as 7,925, and counting to 1,000 costs a tenth.
 DASHBOARD_CAP = 1000
@@ -23,7 +23,7 @@ class DashboardView(ClinicRoleRequiredMixin, TemplateView):
     template_name = "dashboard.html"
 
     def get_context_data(self, **kwargs):
-        """Every figure in one query, each bounded (meso_clinic.db.bounded_counts): at most a few
+        """Every figure in one query, each bounded (meso_clinic.core.db.bounded_counts): at most a few
         thousand index entries read whatever the size of the chain. The registry's size, past the cap,
         is PostgreSQL's estimate ("about 100,000")."""
         now = timezone.now()

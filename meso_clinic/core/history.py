@@ -1,7 +1,7 @@
 """History of clinical records (docs/architecture.md, invariant 5): who, when, what before, what after.
 
 A tracked model declares `objects = TrackedManager()`. From then on every write keeps history in
-meso_clinic.models.HistoryEntry, in the same transaction as the write where the write has one:
+meso_clinic.core.models.HistoryEntry, in the same transaction as the write where the write has one:
 
 - `save()` / `create()` / `delete()`: pre_save reads the row as it is in the database, post_save
   writes the difference (signals, connected per tracked model);
@@ -80,7 +80,7 @@ def acting_as(user=None, label: str = SYSTEM) -> Iterator[None]:
 
 
 def current_actor() -> Actor | None:
-    """Who acts in this request or task (None outside both): for account notices (meso_clinic/account_notices.py)."""
+    """Who acts in this request or task (None outside both): for account notices (meso_clinic/core/account_notices.py)."""
     return _actor.get()
 
 
@@ -112,13 +112,13 @@ class HistoryActorMiddleware:
 _task_tokens: dict[str, Any] = {}
 
 
-@receiver(task_prerun, dispatch_uid="meso_clinic.history.task_prerun")
+@receiver(task_prerun, dispatch_uid="meso_clinic.core.history.task_prerun")
 def _task_started(sender=None, task_id=None, task=None, **kwargs) -> None:
     name = getattr(task, "name", None) or str(sender)
     _task_tokens[task_id] = _actor.set(Actor(label=TASK_ACTORS.get(name, f"system: {name}")))
 
 
-@receiver(task_postrun, dispatch_uid="meso_clinic.history.task_postrun")
+@receiver(task_postrun, dispatch_uid="meso_clinic.core.history.task_postrun")
 def _task_ended(sender=None, task_id=None, **kwargs) -> None:
     token = _task_tokens.pop(task_id, None)
     if token is not None:
@@ -524,7 +524,7 @@ def _after_delete(sender, instance, using=None, **kwargs) -> None:
     _write([_entry(sender, instance.pk, "deleted", changes, _who(), timezone.now())], using)
 
 
-@receiver(m2m_changed, dispatch_uid="meso_clinic.history.m2m_changed")
+@receiver(m2m_changed, dispatch_uid="meso_clinic.core.history.m2m_changed")
 def _m2m_changed(sender, instance, action, reverse, model, pk_set, using=None, **kwargs) -> None:
     """A change of a tracked record's many-to-many field (a patch test's products) is a change of it."""
     if reverse or type(instance) not in _TRACKED:

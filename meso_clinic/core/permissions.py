@@ -1,6 +1,6 @@
 """What a signed-in user may do, read once per request from the cache (issue 7).
 
-Every page checks a permission (meso_clinic/access.py) and the role (`has_clinic_role`); with
+Every page checks a permission (meso_clinic/core/access.py) and the role (`has_clinic_role`); with
 Django's ModelBackend that is three queries per request (the user's permissions, their groups'
 permissions, their groups). Here the three come from one cache entry per user (Redis in
 production, shared by every web node), refreshed from the database when it is missing or stale:
@@ -33,7 +33,7 @@ GENERATION_KEY = "clinic-access:generation"
 @dataclass(frozen=True)
 class ClinicAccess:
     permissions: frozenset[str]  # "app_label.codename"
-    roles: tuple[str, ...]  # clinic role names (meso_clinic/roles.py), sorted
+    roles: tuple[str, ...]  # clinic role names (meso_clinic/core/roles.py), sorted
 
 
 def _key(user) -> str:
@@ -88,7 +88,7 @@ class ClinicModelBackend(ModelBackend):
     def get_user(self, user_id):
         user_model = get_user_model()
         try:
-            # The staff preference (language, meso_clinic/preferences.py) is read on every request.
+            # The staff preference (language, meso_clinic/core/preferences.py) is read on every request.
             user = user_model._default_manager.select_related("preference").get(pk=user_id)
         except user_model.DoesNotExist:
             return None

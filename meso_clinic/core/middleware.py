@@ -50,7 +50,7 @@ class SecurityHeadersMiddleware:
         return response
 
 
-@receiver(user_logged_in, dispatch_uid="meso_clinic.middleware.record_sign_in")
+@receiver(user_logged_in, dispatch_uid="meso_clinic.core.middleware.record_sign_in")
 def record_sign_in(sender, request, user, **kwargs):
     """The moment of sign-in starts both clocks (the absolute one is never reset by activity)."""
     session = getattr(request, "session", None)

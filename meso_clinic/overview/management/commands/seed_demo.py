@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from meso_clinic.roles import MANAGER, NURSE, PHYSICIAN, RECEPTION
+from meso_clinic.core.roles import MANAGER, NURSE, PHYSICIAN, RECEPTION
 from patients import questionnaire
 from patients.models import EligibilityScreening, Patient
 from patients.services import screening_decide, screening_take

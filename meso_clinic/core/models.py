@@ -1,6 +1,6 @@
 """The clinic's audit trail: the history of clinical records, and who opened which patient's record.
 
-History rows are written by meso_clinic/history.py for every change of a tracked model, whether
+History rows are written by meso_clinic/core/history.py for every change of a tracked model, whether
 it comes from `save()`, `QuerySet.update()`, `bulk_create()` or `bulk_update()`. Neither table
 is ever edited by the application; the access log alone is purged after its retention period.
 """
@@ -69,7 +69,7 @@ class HistoryEntry(models.Model):
         return f"{self.get_action_display()} {self.content_type.model} {self.object_id} at {self.at:%Y-%m-%d %H:%M}"
 
 
-@receiver(pre_delete, sender=HistoryEntry, dispatch_uid="meso_clinic.models.history_is_kept")
+@receiver(pre_delete, sender=HistoryEntry, dispatch_uid="meso_clinic.core.models.history_is_kept")
 def _history_is_kept(sender, **kwargs) -> None:
     from .history import refuse_hard_delete
 
