@@ -14,8 +14,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, ListView, TemplateView
 
 from meso_clinic.core.access import ClinicPermissionRequiredMixin
-from meso_clinic.core.access_log import PatientRecordMixin, log_patient_access
+from meso_clinic.core.access_log import log_patient_access
 from meso_clinic.core.params import query_id
+from patients.mixins import PatientRecordMixin
 from patients.models import Patient
 from treatments.models import Session
 

@@ -3,7 +3,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy
 
-from . import lockout, password_links, preferences, twofactor, views
+from meso_clinic.core import lockout, password_links, preferences, twofactor
+from meso_clinic.overview import patient_page, views
+from patients import urls as patient_urls
 
 # The admin site answers only staff whose session passed two-factor sign-in (django-otp's OTPAdminSite).
 admin.site.__class__ = twofactor.ClinicAdminSite
@@ -52,7 +54,8 @@ urlpatterns = [
     path("accounts/locked/unlock/", lockout.UnlockView.as_view(), name="locked_accounts_unlock"),
     # History of clinical records, the access log, patients' data exports (namespace "records").
     path("", include("meso_clinic.overview.record_urls")),
-    path("patients/", include("patients.urls")),
+    # The patients' pages and the patient's own page (which shows every app) in one namespace.
+    path("patients/", include((patient_urls.urlpatterns + patient_page.patient_urlpatterns, "patients"))),
     path("treatments/", include("treatments.urls")),
     path("", include("aftercare.urls")),
     path("admin/", admin.site.urls),

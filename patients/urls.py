@@ -2,11 +2,11 @@ from django.urls import path
 
 from . import views
 
+# The patient's own page ("patients:detail") shows all apps: meso_clinic/overview/patient_page.py.
 app_name = "patients"
 urlpatterns = [
     path("", views.PatientListView.as_view(), name="list"),
     path("new/", views.PatientCreateView.as_view(), name="create"),
-    path("<int:pk>/", views.PatientDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.PatientUpdateView.as_view(), name="edit"),
     path("<int:pk>/intake/", views.IntakeView.as_view(), name="intake"),
     path("<int:pk>/intake/print/", views.IntakePrintView.as_view(), name="intake_print"),

@@ -5,17 +5,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
 
-from aftercare.selectors import PATIENT_EMAILS_SHOWN, patient_reminders
 from meso_clinic.core.access import ClinicPermissionRequiredMixin
 from meso_clinic.core.access_log import log_patient_access
-from meso_clinic.core.db import latest
 from meso_clinic.core.params import query_id
-from treatments.selectors import patient_treatment_summary
 
 from . import questionnaire
 from .forms import DecisionForm, IntakeForm, PatientForm
 from .models import EligibilityScreening, Patient
-from .selectors import eligibility_status, patient_search_page, registry_page, review_queue
+from .selectors import patient_search_page, registry_page, review_queue
 from .services import DecisionRefused, screening_decide, screening_take
 
 
@@ -46,36 +43,6 @@ class PatientListView(ClinicPermissionRequiredMixin, TemplateView):
             page = registry_page(after=query_id(self.request.GET, "after"), before=query_id(self.request.GET, "before"))
             context.update(patients=page.patients, previous=page.previous, next=page.next)
         return super().get_context_data(**context, **kwargs)
-
-
-SCREENINGS_SHOWN = 20
-
-
-class PatientDetailView(ClinicPermissionRequiredMixin, DetailView):
-    permission_required = "patients.view_patient"
-    model = Patient
-    template_name = "patients/patient_detail.html"
-    context_object_name = "patient"
-
-    def get_context_data(self, **kwargs):
-        log_patient_access(self.request.user, self.object)  # the access log (meso_clinic/core/access_log.py)
-        today = timezone.localdate()
-        # The latest 20 (the page says when there are more: the record export lists all); the answers as
-        # shown on the day (answer_record, the largest column) are only read by the screening's page.
-        screenings, more_screenings = latest(
-            self.object.screenings.select_related("taken_by", "decided_by").defer("answer_record"), SCREENINGS_SHOWN
-        )
-        return super().get_context_data(
-            age=self.object.age_on(today),
-            screenings=screenings,
-            more_screenings=more_screenings,
-            screenings_shown=SCREENINGS_SHOWN,
-            treatments=patient_treatment_summary(self.object),
-            reminders=patient_reminders(self.object),
-            emails_shown=PATIENT_EMAILS_SHOWN,  # a full list links to all of them
-            status=eligibility_status(screening=screenings[0] if screenings else None, on=today),
-            **kwargs,
-        )
 
 
 class PatientCreateView(ClinicPermissionRequiredMixin, CreateView):

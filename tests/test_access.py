@@ -3,7 +3,7 @@
 import pytest
 from django.urls import get_resolver, reverse
 
-from meso_clinic.core.access import PAGE_ACCESS, PUBLIC, SIGN_IN_STEP, SIGNED_IN
+from meso_clinic.core.access import PUBLIC, SIGN_IN_STEP, SIGNED_IN, page_access
 from tests.fixtures.staff import PASSWORD
 from tests.fixtures.world import project_url_names
 
@@ -77,7 +77,7 @@ EXPECTED = {
     row.split()[0]: dict(zip(ROLE_COLUMNS, (mark == "y" for mark in row.split()[1:]), strict=True))
     for row in MATRIX.strip().splitlines()
 }
-PUBLIC_PAGES = {name for name, rule in PAGE_ACCESS.items() if rule == PUBLIC}
+PUBLIC_PAGES = {name for name, rule in page_access().items() if rule == PUBLIC}
 STAFF_PAGES = [(name, params) for name, params in project_url_names() if name not in PUBLIC_PAGES]
 SAMPLE_KWARGS = {"pk": 1, "token": "not-a-signed-token"}
 
@@ -85,12 +85,12 @@ SAMPLE_KWARGS = {"pk": 1, "token": "not-a-signed-token"}
 def test_every_page_is_in_the_matrix_and_the_access_table():
     names = {name for name, _ in project_url_names()}
     assert names - PUBLIC_PAGES - set(EXPECTED) == set(), "pages without a row in MATRIX"
-    assert names - set(PAGE_ACCESS) == set(), "pages without an entry in meso_clinic.core.access.PAGE_ACCESS"
+    assert names - set(page_access()) == set(), "pages without an entry in an access table (<app>/access.py)"
     assert set(EXPECTED) | PUBLIC_PAGES == names, "rows for pages that no longer exist"
 
 
 def test_the_views_check_the_same_permission_as_the_table():
-    """Each view's own permission_required (the second check) agrees with PAGE_ACCESS."""
+    """Each view's own permission_required (the second check) agrees with the access table."""
     checked = []
     for name, _ in project_url_names():
         match = get_resolver().resolve(reverse(name, kwargs={p: SAMPLE_KWARGS[p] for p in _}))
@@ -99,7 +99,7 @@ def test_the_views_check_the_same_permission_as_the_table():
         if declared is None:
             continue
         checked.append(name)
-        assert as_tuple(declared) == as_tuple(PAGE_ACCESS[name]), name
+        assert as_tuple(declared) == as_tuple(page_access()[name]), name
     # Nearly every staff view declares its permission: a change that drops them all must not pass unseen.
     assert len(checked) >= 30, checked
 
@@ -153,7 +153,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, name, params):
 def test_an_account_without_a_clinic_role_is_refused(client, outsider, name, params):
     client.force_login(outsider)
     response = client.get(reverse(name, kwargs={p: SAMPLE_KWARGS[p] for p in params}))
-    if PAGE_ACCESS[name] in (SIGNED_IN, SIGN_IN_STEP):
+    if page_access()[name] in (SIGNED_IN, SIGN_IN_STEP):
         assert response.status_code in (200, 302, 405)  # one's own account pages; the sign-in steps
     else:
         assert response.status_code == 403

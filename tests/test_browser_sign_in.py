@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django_otp.oath import totp
 
 from meso_clinic.core import recovery_codes
-from meso_clinic.overview.management.commands.seed_demo import DEMO_PASSWORD
+from meso_clinic.core.demo_accounts import DEMO_PASSWORD
 from tests.fixtures.browser import screenshot_path, sign_in
 from tests.fixtures.staff import PASSWORD, current_code
 

@@ -8,8 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
-from meso_clinic.core.demo_accounts import is_demo_account
-from meso_clinic.overview.management.commands.seed_demo import DEMO_PASSWORD
+from meso_clinic.core.demo_accounts import DEMO_PASSWORD, is_demo_account
 from tests.fixtures.staff import PASSWORD, current_code
 
 VERIFY = "/accounts/two-factor/verify/"

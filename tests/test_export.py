@@ -11,8 +11,8 @@ import pytest
 
 from aftercare.models import Reminder
 from aftercare.services import report_create
-from meso_clinic.overview.export import patient_record
 from meso_clinic.core.models import AccessLogEntry
+from meso_clinic.overview.export import patient_record
 from tests.fixtures.aftercare import performed_session
 from tests.fixtures.browser import screenshot_path, sign_in
 from tests.fixtures.staff import PASSWORD

@@ -19,7 +19,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from meso_clinic.core.access import PAGE_ACCESS, PUBLIC
+from meso_clinic.core.access import PUBLIC, page_access
 from tests.fixtures.world import project_url_names
 
 NASTY = [
@@ -162,7 +162,7 @@ def upload(kind: str) -> SimpleUploadedFile:
 
 
 # Pages without sign-in (the login page, the patients' link pages) are fuzzed as an anonymous visitor.
-PUBLIC_PAGES = {name for name, rule in PAGE_ACCESS.items() if rule == PUBLIC}
+PUBLIC_PAGES = {name for name, rule in page_access().items() if rule == PUBLIC}
 
 
 def url_for(name: str, params: list[str], world) -> str:

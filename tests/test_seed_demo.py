@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from meso_clinic.overview.management.commands.seed_demo import DEMO_PASSWORD
+from meso_clinic.core.demo_accounts import DEMO_PASSWORD
 from patients.models import Patient
 
 

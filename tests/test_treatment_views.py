@@ -545,12 +545,12 @@ def test_an_area_without_an_aftercare_plan_is_flagged_before_and_after_performin
     from aftercare.models import AftercarePlan, Reminder
 
     client.force_login(physician)
-    assert 'data-testid="no-aftercare-plan"' not in client.get(f"/treatments/sessions/{booked.pk}/").content.decode()
+    assert 'data-testid="session-warning"' not in client.get(f"/treatments/sessions/{booked.pk}/").content.decode()
     with allow_hard_delete():
         AftercarePlan.objects.filter(area_id=booked.area_id).delete()
     page = client.get(f"/treatments/sessions/{booked.pk}/").content.decode()
     warning = f"{booked.area.name} has no aftercare plan: after this session the patient gets no aftercare sheet"
-    assert 'data-testid="no-aftercare-plan"' in page and warning in page
+    assert 'data-testid="session-warning"' in page and warning in page
     response = client.post(f"/treatments/sessions/{booked.pk}/perform/", perform_data(booked, batches["good"]),
                            follow=True)
     assert "Session performed and signed off." in response.content.decode()

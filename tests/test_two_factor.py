@@ -23,9 +23,14 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from meso_clinic.core import recovery_codes
-from meso_clinic.overview.management.commands.seed_demo import DEMO_PASSWORD
+from meso_clinic.core.demo_accounts import DEMO_PASSWORD
 from meso_clinic.core.roles import PHYSICIAN
-from meso_clinic.core.twofactor import PENDING_SECONDS, PENDING_SESSION_KEY, requires_two_factor, users_requiring_two_factor
+from meso_clinic.core.twofactor import (
+    PENDING_SECONDS,
+    PENDING_SESSION_KEY,
+    requires_two_factor,
+    users_requiring_two_factor,
+)
 from tests.fixtures.browser import screenshot_path, sign_in
 from tests.fixtures.staff import PASSWORD, current_code, give_authenticator, make_staff
 

@@ -13,12 +13,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
-from aftercare import services as aftercare
 from patients.models import Patient
 
-from . import patch_tests
+from . import patch_tests, signals
 from .models import Batch, Consent, ConsentText, Course, Indication, PatchTest, Product, Session, SessionProduct
 from .readiness import previous_reaction_problems
 from .selectors import (
@@ -266,7 +264,7 @@ def session_book(
         booked_by=booked_by,
     )
     SessionProduct.objects.bulk_create(SessionProduct(session=session, product=p) for p in products)
-    aftercare.reminder_for_booked_session(session, now=now)
+    signals.session_booked.send(sender=Session, session=session, now=now)
     return session
 
 
@@ -356,7 +354,7 @@ def session_perform(
     session.notes = notes.strip()
     session.save()
     # The aftercare emails are written in the same transaction as the session (invariant 4).
-    aftercare.reminders_for_performed_session(session)
+    signals.session_performed.send(sender=Session, session=session)
     return session
 
 
@@ -368,8 +366,7 @@ def session_cancel(*, session: Session, by: AbstractBaseUser, no_show: bool = Fa
     if not updated:
         raise Refused({"": _("Only a booked session can be cancelled or marked as a no-show.")})
     session.refresh_from_db()
-    # Stored in English whatever the language of the page (pages translate it when they show it).
-    aftercare.reminders_cancel(session, reason=aftercare.session_status_reason(session.status, just_changed=True))
+    signals.session_ended.send(sender=Session, session=session)
     return session
 
 
@@ -390,6 +387,5 @@ def session_reschedule(
         raise Refused({"scheduled_at": overlap})
     session.scheduled_at = scheduled_at
     session.save(update_fields=["scheduled_at"])
-    aftercare.reminders_cancel(session, reason=gettext_noop("The session was moved."))  # stored in English
-    aftercare.reminder_for_booked_session(session, now=now)
+    signals.session_moved.send(sender=Session, session=session, now=now)
     return session

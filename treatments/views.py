@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from aftercare.selectors import has_aftercare_plan
 from meso_clinic.core.access import ClinicPermissionRequiredMixin
-from meso_clinic.core.access_log import PatientRecordMixin, log_patient_access
+from meso_clinic.core.access_log import log_patient_access
 from meso_clinic.core.params import query_id
+from patients.mixins import PatientRecordMixin
 from patients.models import Patient
 
 from . import patch_tests, selectors, services
@@ -29,13 +29,7 @@ from .forms import (
     SessionPerformForm,
 )
 from .models import PatchTest, Session, TreatmentArea
-
-
-def no_plan_warning(area: str) -> str:
-    return _(
-        "%(area)s has no aftercare plan: after this session the patient gets no aftercare sheet and no aftercare "
-        "emails. Ask the clinic manager to add the plan (Aftercare plans, on the administration site)."
-    ) % {"area": area}
+from .signals import warnings_for
 
 
 class PatientFormView(ClinicPermissionRequiredMixin, FormView):
@@ -315,8 +309,7 @@ class SessionDetailView(ClinicPermissionRequiredMixin, DetailView):
         context = {"can_perform": False, "can_cancel": False}
         if session.status == Session.Status.BOOKED:
             context["readiness"] = selectors.sessions_readiness([session])[session.pk]
-            if not has_aftercare_plan(session.area_id):
-                context["no_aftercare_plan"] = no_plan_warning(session.area.name)
+            context["session_warnings"] = warnings_for(session)
             context["can_perform"] = user.has_perm("treatments.perform_session")
             context["can_cancel"] = user.has_perm("treatments.change_session")
             if context["can_perform"] and "perform_form" not in kwargs:
@@ -351,8 +344,8 @@ class SessionPerformView(SessionDetailView):
                 form.add_refusal(refusal)
             else:
                 messages.success(request, _("Session performed and signed off."))
-                if not has_aftercare_plan(session.area_id):
-                    messages.warning(request, no_plan_warning(session.area.name))
+                for warning in warnings_for(session):
+                    messages.warning(request, warning)
                 return redirect("patients:detail", pk=session.patient_id)
         return self.render_to_response(self.get_context_data(perform_form=form))
 

@@ -1,6 +1,8 @@
-"""Who may open which page: one declared table, enforced for every request, before any view runs.
+"""Who may open which page: declared tables, enforced for every request, before any view runs.
 
-`PAGE_ACCESS` maps every named URL of the project to what it needs:
+Each app declares the pages it owns in its own `access.py` (`PAGE_ACCESS`: URL name -> rule); this
+module holds the kernel's own (sign-in and account pages) and `page_access()` merges them all, so
+the kernel names no app's page. A rule is one of:
 
 - `PUBLIC`: no sign-in (the login page; the patients' pages behind signed links in their emails);
 - `SIGNED_IN`: any signed-in account (sign-out, one's own password and two-factor settings);
@@ -17,17 +19,25 @@ before any 404), and a page missing from the table is refused to everyone (fail 
 keep their own `permission_required` as a second check; a test holds the two equal.
 """
 
-from django.contrib.auth.mixins import PermissionRequiredMixin, UserPassesTestMixin
-from django.core.exceptions import PermissionDenied
+from functools import cache
+from importlib import import_module
 
-from .roles import has_clinic_role
+from django.apps import apps
+from django.contrib.auth.mixins import PermissionRequiredMixin, UserPassesTestMixin
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.utils.module_loading import module_has_submodule
+
+from .permissions import has_clinic_role
 
 PUBLIC = "public"
 SIGNED_IN = "signed in"
 ANY_ROLE = "any clinic role"
 SIGN_IN_STEP = "sign-in step"
 
-PAGE_ACCESS: dict[str, str | tuple[str, ...]] = {
+Rule = str | tuple[str, ...]
+
+# The kernel's own pages: signing in and out, one's account, two-factor sign-in, the lockout.
+PAGE_ACCESS: dict[str, Rule] = {
     # Accounts.
     "login": PUBLIC,
     "logout": SIGNED_IN,
@@ -37,7 +47,6 @@ PAGE_ACCESS: dict[str, str | tuple[str, ...]] = {
     # The set-password link's page: the token in its address is the proof, as for a patient's link.
     "password_set": PUBLIC,
     "password_set_done": PUBLIC,
-    "home": ANY_ROLE,
     # Two-factor sign-in: the code and set-up pages come between password and sign-in (issue 12).
     "two_factor": SIGNED_IN,
     "two_factor_verify": SIGN_IN_STEP,
@@ -50,67 +59,29 @@ PAGE_ACCESS: dict[str, str | tuple[str, ...]] = {
     "two_factor_staff_reset": "auth.change_user",
     "locked_accounts": "auth.change_user",
     "locked_accounts_unlock": "auth.change_user",
-    # Audit: history of clinical records, the access log, a patient's whole record for an access request.
-    "records:access_log": "meso_clinic.view_accesslogentry",
-    "records:patient_export": "meso_clinic.export_patient",
-    "records:patient_export_json": "meso_clinic.export_patient",
-    **{
-        f"records:history_{model}": "meso_clinic.view_history"
-        for model in (
-            "aftercare_reminder",
-            "aftercare_sideeffectreport",
-            "patients_eligibilityscreening",
-            "patients_patient",
-            "treatments_consent",
-            "treatments_course",
-            "treatments_patchtest",
-            "treatments_session",
-            "treatments_sessionproduct",
-        )
-    },
-    # Patients.
-    "patients:list": "patients.view_patient",
-    "patients:create": "patients.add_patient",
-    "patients:detail": "patients.view_patient",
-    "patients:edit": "patients.change_patient",
-    "patients:intake": "patients.add_eligibilityscreening",
-    "patients:intake_print": "patients.add_eligibilityscreening",
-    "patients:screening": "patients.view_eligibilityscreening",
-    "patients:decide": "patients.decide_screening",
-    "patients:review_queue": "patients.decide_screening",
-    # Treatments.
-    "treatments:catalogue": "treatments.view_treatmentarea",
-    "treatments:recall": ("treatments.view_batch", "treatments.view_session"),
-    "treatments:day": "treatments.view_session",
-    "treatments:patch_tests_to_read": "treatments.view_patchtest",
-    "treatments:patch_test": "treatments.view_patchtest",
-    "treatments:patch_test_read": "treatments.change_patchtest",
-    "treatments:reaction_clear": "treatments.clear_patch_reaction",
-    "treatments:patch_test_apply": "treatments.add_patchtest",
-    "treatments:consent": "treatments.add_consent",
-    "treatments:course_create": "treatments.add_course",
-    "treatments:session_book": "treatments.add_session",
-    "treatments:session": "treatments.view_session",
-    "treatments:session_perform": "treatments.perform_session",
-    "treatments:session_reschedule": "treatments.change_session",
-    "treatments:session_cancel": "treatments.change_session",
-    "treatments:patient_sessions": ("patients.view_patient", "treatments.view_session"),
-    # Aftercare: the patients' pages (signed links), then the staff's.
-    "aftercare:report": PUBLIC,
-    "aftercare:report_done": PUBLIC,
-    "aftercare:unsubscribe": PUBLIC,
-    "aftercare:delivery": "aftercare.view_reminder",
-    "aftercare:patient_emails": ("patients.view_patient", "aftercare.view_reminder"),
-    "aftercare:sheet": "treatments.view_session",
-    "aftercare:retry": "aftercare.change_reminder",
-    "aftercare:reports": "aftercare.view_sideeffectreport",
-    "aftercare:report_detail": "aftercare.view_sideeffectreport",
-    "aftercare:report_photo": "aftercare.view_sideeffectreport",
 }
 
 
-def may_open(user, rule: str | tuple[str, ...]) -> bool:
-    """Whether `user` may open a page with this rule of PAGE_ACCESS."""
+@cache
+def page_access() -> dict[str, Rule]:
+    """Every page of the project and its rule: the kernel's table and each installed app's `access.py`.
+
+    Found by name like the admin's `admin.py`, so the kernel imports no app. A URL name declared twice
+    is a mistake in the tables, and refused at start-up rather than silently overridden.
+    """
+    table: dict[str, Rule] = dict(PAGE_ACCESS)
+    for config in apps.get_app_configs():
+        if config.name == __package__ or not module_has_submodule(config.module, "access"):
+            continue
+        declared: dict[str, Rule] = getattr(import_module(f"{config.name}.access"), "PAGE_ACCESS", {})
+        if twice := table.keys() & declared.keys():
+            raise ImproperlyConfigured(f"Pages declared twice in the access tables: {sorted(twice)}")
+        table.update(declared)
+    return table
+
+
+def may_open(user, rule: Rule) -> bool:
+    """Whether `user` may open a page with this rule of the access tables."""
     if rule in (PUBLIC, SIGN_IN_STEP):  # a sign-in step checks the pending sign-in in its view
         return True
     if not user.is_authenticated or not user.is_active:
@@ -125,7 +96,7 @@ def may_open(user, rule: str | tuple[str, ...]) -> bool:
 
 
 class PageAccessMiddleware:
-    """Enforce PAGE_ACCESS before the view (after sign-in, which LoginRequiredMiddleware handles)."""
+    """Enforce page_access() before the view (after sign-in, which LoginRequiredMiddleware handles)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -137,7 +108,7 @@ class PageAccessMiddleware:
         match = request.resolver_match
         if match is None or "admin" in match.namespaces:
             return None  # the admin site checks staff status and model permissions itself
-        rule = PAGE_ACCESS.get(match.view_name)
+        rule = page_access().get(match.view_name)
         if rule is None:
             # A page outside the table: only one its view explicitly marks as public
             # (@login_not_required, e.g. a health check) is served; anything else is refused.

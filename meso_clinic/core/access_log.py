@@ -40,19 +40,6 @@ def log_patient_access(user: AbstractBaseUser | AnonymousUser, patient, *, at: d
         )
 
 
-class PatientRecordMixin:
-    """A view of one patient's record (the patient's id is `pk` in the URL): opening it is logged."""
-
-    def opened_patient(self):
-        from django.shortcuts import get_object_or_404
-
-        from patients.models import Patient
-
-        patient = get_object_or_404(Patient, pk=self.kwargs["pk"])
-        log_patient_access(self.request.user, patient)
-        return patient
-
-
 def access_log_purge(*, now: dt.datetime | None = None) -> int:
     """Delete the rows of days older than ACCESS_LOG_RETENTION_DAYS; returns how many went."""
     cutoff = timezone.localdate(now or timezone.now()) - dt.timedelta(days=settings.ACCESS_LOG_RETENTION_DAYS)

@@ -13,7 +13,16 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils.crypto import constant_time_compare
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .management.commands.seed_demo import DEMO_PASSWORD, DEMO_TOTP_KEYS
+# The demo accounts' published credentials (README, "Demo logins"), used by seed_demo to make them.
+DEMO_PASSWORD = "meso-demo-2026"  # noqa: S105 - stated in the README; demo databases only
+
+# The demo physician and manager need two-factor sign-in like real ones. Their authenticator keys are
+# fixed and published (hex, as django-otp stores them), so `manage.py demo_code <username>` can say
+# the current code; anyone may also add them to an app (base32 in the README).
+DEMO_TOTP_KEYS = {
+    "physician": "6d65736f2d64656d6f2d70687973696369616e21",
+    "manager": "6d65736f2d64656d6f2d6d616e616765722d2121",
+}
 
 
 def is_demo_account(user: AbstractBaseUser, typed_password: str) -> bool:

@@ -32,7 +32,6 @@ from decimal import Decimal
 from typing import Any
 
 from celery.signals import task_postrun, task_prerun
-from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, models, router, transaction
@@ -42,6 +41,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 from django.utils import timezone
 
+from .retention import HardDeleteRefused, allow_hard_delete, refuse_hard_delete  # noqa: F401 - re-exported
+
 SYSTEM = "system"
 PATIENT_LINK = "patient (emailed link)"
 # Words for the tasks that change clinical records; any other task is "system: <task name>".
@@ -50,10 +51,6 @@ TASK_ACTORS = {
     "aftercare.tasks.send_reminder": "system: reminder worker",
     "aftercare.tasks.send_reminders": "system: reminder worker",
 }
-
-
-class HardDeleteRefused(Exception):
-    """Clinical records are never deleted by the application."""
 
 
 # --- Who --------------------------------------------------------------------------------------
@@ -66,7 +63,6 @@ class Actor:
 
 
 _actor: ContextVar[Actor | None] = ContextVar("history_actor", default=None)
-_hard_delete_allowed: ContextVar[bool] = ContextVar("history_hard_delete_allowed", default=False)
 
 
 @contextlib.contextmanager
@@ -80,7 +76,7 @@ def acting_as(user=None, label: str = SYSTEM) -> Iterator[None]:
 
 
 def current_actor() -> Actor | None:
-    """Who acts in this request or task (None outside both): for account notices (meso_clinic/core/account_notices.py)."""
+    """Who acts in this request or task (None outside both): for account notices (core/account_notices.py)."""
     return _actor.get()
 
 
@@ -206,30 +202,6 @@ def _write(entries: list, using: str) -> None:
         from .models import HistoryEntry
 
         HistoryEntry.objects.using(using).bulk_create(entries)
-
-
-# --- No hard delete -------------------------------------------------------------------------------
-
-
-def refuse_hard_delete(model) -> None:
-    if _hard_delete_allowed.get():
-        return
-    years = getattr(settings, "CLINICAL_RECORD_RETENTION_YEARS", 20)
-    raise HardDeleteRefused(
-        f"{model._meta.verbose_name_plural.capitalize()} are clinical records and are never deleted: they are kept "
-        f"at least {years} years (CLINICAL_RECORD_RETENTION_YEARS). Removal after that is a manual procedure "
-        f'(README, "History, access log and retention").'
-    )
-
-
-@contextlib.contextmanager
-def allow_hard_delete() -> Iterator[None]:
-    """For the documented manual removal of records past retention, and for test clean-up only."""
-    token = _hard_delete_allowed.set(True)
-    try:
-        yield
-    finally:
-        _hard_delete_allowed.reset(token)
 
 
 # --- The queryset and manager of tracked models -----------------------------------------------------

@@ -15,6 +15,8 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .retention import refuse_hard_delete
+
 
 class HistoryQuerySet(models.QuerySet):
     """History is append-only: a change or a deletion of a history row is refused."""
@@ -23,8 +25,6 @@ class HistoryQuerySet(models.QuerySet):
         raise TypeError("History rows are never changed.")
 
     def delete(self):
-        from .history import refuse_hard_delete
-
         refuse_hard_delete(self.model)
         return super().delete()
 
@@ -71,8 +71,6 @@ class HistoryEntry(models.Model):
 
 @receiver(pre_delete, sender=HistoryEntry, dispatch_uid="meso_clinic.core.models.history_is_kept")
 def _history_is_kept(sender, **kwargs) -> None:
-    from .history import refuse_hard_delete
-
     refuse_hard_delete(sender)
 
 

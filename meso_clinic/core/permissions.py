@@ -19,12 +19,15 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+
+from .roles import ROLES
 
 ACCESS_CACHE_SECONDS = 300  # a backstop: the generation number makes changes apply at once
 GENERATION_KEY = "clinic-access:generation"
@@ -41,8 +44,6 @@ def _key(user) -> str:
 
 
 def _from_database(user) -> ClinicAccess:
-    from .roles import ROLES
-
     permissions = Permission.objects.all()
     if not user.is_superuser:
         permissions = permissions.filter(Q(user=user) | Q(group__user=user))
@@ -133,3 +134,15 @@ def _user_saved(sender, instance, created, **kwargs) -> None:
     # A new account may reuse the id of one deleted (or rolled back) before it.
     if created:
         access_changed()
+
+
+def has_clinic_role(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """A signed-in member of at least one clinic role (or a superuser)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    # From the cached access of meso_clinic/core/permissions.py: no query per call (every page asks).
+    return user.is_superuser or bool(clinic_access(user).roles)
+
+
+def role_names(user: AbstractBaseUser) -> list[str]:
+    return list(clinic_access(user).roles)

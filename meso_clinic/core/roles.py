@@ -8,7 +8,7 @@ give one person two roles.
 from collections.abc import Iterable
 
 from django.apps import apps as django_apps
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
+from django.contrib.auth.models import AbstractBaseUser, Group, Permission
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_noop
 
@@ -165,19 +165,3 @@ def sync_role_groups(sender=None, **kwargs) -> None:
     for role, codes in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role)
         group.permissions.set(_permissions(codes))
-
-
-def has_clinic_role(user: AbstractBaseUser | AnonymousUser) -> bool:
-    """A signed-in member of at least one clinic role (or a superuser)."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    from .permissions import clinic_access
-
-    # From the cached access of meso_clinic/core/permissions.py: no query per call (every page asks).
-    return user.is_superuser or bool(clinic_access(user).roles)
-
-
-def role_names(user: AbstractBaseUser) -> list[str]:
-    from .permissions import clinic_access
-
-    return list(clinic_access(user).roles)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from meso_clinic.core.history import is_tracked, tracked_fields
 from meso_clinic.core.models import HistoryEntry
 from meso_clinic.core.people import display_name
+
 from .record_labels import STORED_ENGLISH_FIELDS, actor_words, field_label
 
 EMPTY = "—"

@@ -3,8 +3,9 @@ history_<app>_<model>: /history/patients.patient/<pk>/, /history/treatments.sess
 
 from django.urls import path
 
-from . import record_views
 from meso_clinic.core.history import tracked_models
+
+from . import record_views
 
 app_name = "records"
 urlpatterns = [

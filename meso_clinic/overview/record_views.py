@@ -18,14 +18,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from meso_clinic.core.access import ClinicPermissionRequiredMixin
+from meso_clinic.core.access_log import access_log_entries, log_patient_access
+from meso_clinic.core.people import display_name
+from patients.mixins import PatientRecordMixin
 from patients.models import Patient
 from patients.selectors import patient_search
 
-from meso_clinic.core.access import ClinicPermissionRequiredMixin
-from meso_clinic.core.access_log import PatientRecordMixin, access_log_entries, log_patient_access
 from .export import patient_record
 from .history_lines import record_history
-from meso_clinic.core.people import display_name
 from .record_labels import record_name
 
 # The page of each kind of record, for the way back from its history.

@@ -6,14 +6,13 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from aftercare.models import Reminder, SideEffectReport
+from meso_clinic.core.access import ClinicRoleRequiredMixin
+from meso_clinic.core.db import bounded_counts, estimated_rows
+from meso_clinic.core.permissions import role_names
 from patients.models import Patient
 from patients.selectors import review_queue
 from treatments.models import Session
 from treatments.selectors import clinic_zone, day_sessions, patch_tests_to_read
-
-from meso_clinic.core.access import ClinicRoleRequiredMixin
-from meso_clinic.core.db import bounded_counts, estimated_rows
-from meso_clinic.core.roles import role_names
 
 # A glance: "1,000+" failed emails says as much as 7,925, and counting to 1,000 costs a tenth.
 DASHBOARD_CAP = 1000

@@ -41,8 +41,8 @@ from django.db import connection, models, transaction
 from aftercare.models import AftercarePlan, Reminder, SideEffectReport
 from aftercare.schedule import ReminderKind, TimelineStep, aftercare_timeline, pre_session_reminder
 from aftercare.services import plan_steps
-from meso_clinic.overview.management.commands.seed_demo import DEMO_STAFF
 from meso_clinic.core.roles import NURSE, PHYSICIAN, RECEPTION
+from meso_clinic.overview.management.commands.seed_demo import DEMO_STAFF
 from patients import eligibility, questionnaire
 from patients.models import EligibilityScreening, Patient, digits_of
 from treatments.models import (

@@ -14,14 +14,13 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from meso_clinic.core.demo_accounts import DEMO_PASSWORD, DEMO_TOTP_KEYS
 from meso_clinic.core.roles import MANAGER, NURSE, PHYSICIAN, RECEPTION
 from patients import questionnaire
 from patients.models import EligibilityScreening, Patient
 from patients.services import screening_decide, screening_take
 from treatments import services as treatment_services
 from treatments.models import Batch, ConsentText, Indication, Product
-
-DEMO_PASSWORD = "meso-demo-2026"  # noqa: S105 - stated in the README; demo databases only
 
 DEMO_STAFF = [
     # username, first name, last name, role, can use the admin site
@@ -30,14 +29,6 @@ DEMO_STAFF = [
     ("physician", "Dr. Mehmet", "Yılmaz", PHYSICIAN, False),
     ("manager", "Elif", "Şahin", MANAGER, True),
 ]
-
-# The demo physician and manager need two-factor sign-in like real ones. Their authenticator keys are
-# fixed and published (hex, as django-otp stores them), so `manage.py demo_code <username>` can say
-# the current code; anyone may also add them to an app (base32 in the README).
-DEMO_TOTP_KEYS = {
-    "physician": "6d65736f2d64656d6f2d70687973696369616e21",
-    "manager": "6d65736f2d64656d6f2d6d616e616765722d2121",
-}
 
 DEMO_PATIENTS = [
     # given, family, date of birth, sex, phone, email, language, consents to email

@@ -1,0 +1,29 @@
+"""The pages of the overview: the dashboard, the history of records, the access log, the record export.
+
+Rules as in meso_clinic/core/access.py (the kernel merges every app's table).
+"""
+
+from meso_clinic.core.access import ANY_ROLE, Rule
+
+PAGE_ACCESS: dict[str, Rule] = {
+    "home": ANY_ROLE,
+    "patients:detail": "patients.view_patient",  # the patient's page, in the patients' namespace
+    # Audit: history of clinical records, the access log, a patient's whole record for an access request.
+    "records:access_log": "meso_clinic.view_accesslogentry",
+    "records:patient_export": "meso_clinic.export_patient",
+    "records:patient_export_json": "meso_clinic.export_patient",
+    **{
+        f"records:history_{model}": "meso_clinic.view_history"
+        for model in (
+            "aftercare_reminder",
+            "aftercare_sideeffectreport",
+            "patients_eligibilityscreening",
+            "patients_patient",
+            "treatments_consent",
+            "treatments_course",
+            "treatments_patchtest",
+            "treatments_session",
+            "treatments_sessionproduct",
+        )
+    },
+}

@@ -1,0 +1,22 @@
+"""Who may open the treatments' pages (rules as in meso_clinic/core/access.py, which merges every app's table)."""
+
+from meso_clinic.core.access import Rule
+
+PAGE_ACCESS: dict[str, Rule] = {
+    "treatments:catalogue": "treatments.view_treatmentarea",
+    "treatments:recall": ("treatments.view_batch", "treatments.view_session"),
+    "treatments:day": "treatments.view_session",
+    "treatments:patch_tests_to_read": "treatments.view_patchtest",
+    "treatments:patch_test": "treatments.view_patchtest",
+    "treatments:patch_test_read": "treatments.change_patchtest",
+    "treatments:reaction_clear": "treatments.clear_patch_reaction",
+    "treatments:patch_test_apply": "treatments.add_patchtest",
+    "treatments:consent": "treatments.add_consent",
+    "treatments:course_create": "treatments.add_course",
+    "treatments:session_book": "treatments.add_session",
+    "treatments:session": "treatments.view_session",
+    "treatments:session_perform": "treatments.perform_session",
+    "treatments:session_reschedule": "treatments.change_session",
+    "treatments:session_cancel": "treatments.change_session",
+    "treatments:patient_sessions": ("patients.view_patient", "treatments.view_session"),
+}
