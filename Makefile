@@ -58,6 +58,7 @@ test: $(STAMP) browser gettext
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports  # imports go one way: overview -> aftercare -> treatments -> patients -> core
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 clean:
