@@ -46,10 +46,11 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",  # recovery codes (issue 12)
     "axes",  # failed sign-ins and lockout
-    "meso_clinic",
+    "meso_clinic.core",  # the kernel (label "meso_clinic"): imports no clinic app
     "patients",
     "treatments",
     "aftercare",
+    "meso_clinic.overview",  # pages that put the apps together: dashboard, patient page, export, history
 ]
 
 MIDDLEWARE = [

@@ -3,7 +3,15 @@ from django.db.models.signals import post_migrate
 
 
 class MesoClinicConfig(AppConfig):
-    name = "meso_clinic"
+    """The kernel: sign-in, roles and permissions, page access, history, access log, clock, mail.
+
+    It imports no clinic app (patients, treatments, aftercare): they build on it, never the reverse
+    (the import contracts in pyproject.toml). Its label stays "meso_clinic", the label its tables,
+    migrations and permissions ("meso_clinic.view_history") have always had.
+    """
+
+    name = "meso_clinic.core"
+    label = "meso_clinic"
     verbose_name = "MesoClinic"
 
     def ready(self) -> None:
