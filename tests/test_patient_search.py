@@ -219,12 +219,12 @@ def test_an_empty_search_goes_back_to_the_registry(client, reception, patient):
     assert response.status_code == 302 and response["Location"] == "/patients/"
 
 
-def test_the_navbar_has_the_search_box_for_those_who_may_see_patients(client, reception, manager, patient):
+def test_the_navbar_has_the_search_box_for_those_who_may_see_patients(client, reception, outsider, patient):
     client.force_login(reception)
-    html = client.get("/").content.decode()
-    assert 'data-testid="navbar-search"' in html and 'id="navbar-q"' in html
-    navbar = html.split('data-testid="navbar-search"')[0].rsplit("<form", 1)[1]
-    assert 'method="post"' in navbar and 'action="/patients/"' in navbar
-    client.force_login(manager)  # the clinic manager runs the clinic, not its patients' records
-    if not manager.has_perm("patients.view_patient"):
-        assert 'data-testid="navbar-search"' not in client.get("/").content.decode()
+    for path in ("/", "/treatments/patch-tests/", f"/patients/{patient.pk}/"):
+        html = client.get(path).content.decode()
+        assert 'data-testid="navbar-search"' in html and 'id="navbar-q"' in html, path
+    form = html.split('data-testid="navbar-search"')[0].rsplit("<form", 1)[1]
+    assert 'method="post"' in form and 'action="/patients/"' in form
+    client.force_login(outsider)  # signed in, no role: no patients, no box
+    assert 'data-testid="navbar-search"' not in client.get("/").content.decode()
