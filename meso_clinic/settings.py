@@ -287,6 +287,8 @@ LOGGING["loggers"].update({
 
 # --- Clinical defaults (docs/clinical-rules.md, "Settings that hold the numbers"; the clinic can change them) ---
 PATIENT_MAX_AGE_YEARS = env.int("PATIENT_MAX_AGE_YEARS", default=120)  # a plausibility check on entry
+# Phone numbers typed without a country code are read as numbers of this country (ISO 3166 code), stored in E.164.
+PHONE_DEFAULT_REGION = env.str("PHONE_DEFAULT_REGION", default="TR")
 # Eligibility rules (patients/eligibility.py reads them through patients.services.thresholds()).
 ELIGIBILITY_MIN_AGE_YEARS = env.int("ELIGIBILITY_MIN_AGE_YEARS", default=18)
 ELIGIBILITY_ISOTRETINOIN_MONTHS = env.int("ELIGIBILITY_ISOTRETINOIN_MONTHS", default=6)

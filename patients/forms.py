@@ -8,13 +8,15 @@ from django.utils.translation import gettext_lazy as _
 
 from . import questionnaire
 from .models import Decision, Outcome, Patient
+from .search import e164
 from .selectors import possible_duplicates
 
 PHONE_CHARS = re.compile(r"^\+?[0-9 ()\-.]+$")
 
 
 def clean_phone_number(value: str) -> str:
-    """Accept the ways people write phone numbers; require 7 to 15 digits (E.164 allows 15)."""
+    """Accept the ways people write phone numbers ("0532 111 22 33", "+90 (532) 111-2233") and store them in
+    E.164 ("+905321112233"): a number without a country code is one of the clinic's PHONE_DEFAULT_REGION."""
     value = " ".join(value.split())
     if not value:
         return value
@@ -23,7 +25,14 @@ def clean_phone_number(value: str) -> str:
         raise forms.ValidationError(
             _("Enter a phone number of 7 to 15 digits, e.g. +90 532 111 22 33."), code="phone"
         )
-    return value
+    normalised = e164(value, region=settings.PHONE_DEFAULT_REGION)
+    if normalised is None:
+        raise forms.ValidationError(
+            _("This is not a valid phone number: check the digits, and give the country code (e.g. +44) for a "
+              "number from abroad."),
+            code="phone_invalid",
+        )
+    return normalised
 
 
 class PatientForm(forms.ModelForm):

@@ -8,13 +8,60 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from meso_clinic.core.history import TrackedManager
+from meso_clinic.core.history import TrackedManager, TrackedQuerySet
 
 from . import eligibility
+from .search import phone_shown, search_text
 
 
 def digits_of(phone: str) -> str:
     return "".join(ch for ch in phone if ch.isdigit())
+
+
+# The fields `search_text` and `phone_digits` are derived from: every way of writing them keeps those in step.
+SEARCHED_FIELDS = frozenset({"given_name", "family_name", "email", "phone"})
+
+
+class PatientQuerySet(TrackedQuerySet):
+    """Writes that bypass save() (bulk_create, update, update_if) keep the derived search columns in step."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.derive_search_columns()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    bulk_create.alters_data = True
+
+    def update(self, **kwargs) -> int:
+        if not kwargs.keys() & SEARCHED_FIELDS:
+            return super().update(**kwargs)
+        pks = list(self.values_list("pk", flat=True))
+        updated = super().update(**kwargs)
+        _rederive(self.model, self.db, pks)
+        return updated
+
+    update.alters_data = True
+
+    def update_all_if(self, *, expected, **kwargs) -> int:
+        updated = super().update_all_if(expected=expected, **kwargs)
+        if updated and kwargs.keys() & SEARCHED_FIELDS:
+            _rederive(self.model, self.db, list(self.values_list("pk", flat=True)))
+        return updated
+
+    update_all_if.alters_data = True
+
+
+def _rederive(model, using: str, pks: list) -> None:
+    """Recompute the derived search columns of these rows (not history: they are bookkeeping, not record)."""
+    rows = model._base_manager.using(using).filter(pk__in=pks).only(*SEARCHED_FIELDS, "search_text", "phone_digits")
+    changed = []
+    for row in rows:
+        before = (row.search_text, row.phone_digits)
+        row.derive_search_columns()
+        if (row.search_text, row.phone_digits) != before:
+            changed.append(row)
+    model._base_manager.using(using).bulk_update(changed, ["search_text", "phone_digits"], batch_size=500)
 
 
 class Patient(models.Model):
@@ -35,6 +82,9 @@ class Patient(models.Model):
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     # The phone's digits alone, so that "+90 532 111 22 33" and "905321112233" are found as one.
     phone_digits = models.CharField(max_length=20, blank=True, editable=False, db_index=True)
+    # The names and email folded for search (patients/search.py `fold`: "Şimşek" -> "simsek"), kept in step on
+    # every write; a trigram index on PostgreSQL (migration 0006) serves the substring search.
+    search_text = models.TextField(blank=True, editable=False, default="")
     email = models.EmailField(_("email"), blank=True)
     preferred_language = models.CharField(
         _("preferred language"), max_length=2, choices=Language.choices, default=Language.ENGLISH
@@ -53,7 +103,8 @@ class Patient(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
-    objects = TrackedManager()  # history of every change; never deleted (meso_clinic/core/history.py)
+    # History of every change; never deleted (meso_clinic/core/history.py); the search columns kept in step.
+    objects = TrackedManager.from_queryset(PatientQuerySet)()
 
     class Meta:
         verbose_name = _("patient")
@@ -78,10 +129,19 @@ class Patient(models.Model):
         return self.full_name
 
     def save(self, *args, **kwargs) -> None:
-        self.phone_digits = digits_of(self.phone)
-        if kwargs.get("update_fields") is not None and "phone" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "phone_digits"}
+        self.derive_search_columns()
+        if kwargs.get("update_fields") is not None and SEARCHED_FIELDS & set(kwargs["update_fields"]):
+            kwargs["update_fields"] = {*kwargs["update_fields"], "phone_digits", "search_text"}
         super().save(*args, **kwargs)
+
+    def derive_search_columns(self) -> None:
+        self.phone_digits = digits_of(self.phone)
+        self.search_text = search_text(given_name=self.given_name, family_name=self.family_name, email=self.email)
+
+    @property
+    def phone_shown(self) -> str:
+        """The phone for reading ("+90 532 111 22 33"); it is stored in E.164 ("+905321112233")."""
+        return phone_shown(self.phone)
 
     @property
     def full_name(self) -> str:

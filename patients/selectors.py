@@ -1,6 +1,7 @@
 """Reads of the patients app: registry search, eligibility status, the review queue."""
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet, Value
@@ -14,6 +15,7 @@ from meso_clinic.core.clock import clinic_zone
 
 from . import eligibility, services
 from .models import Decision, EligibilityScreening, Outcome, Patient, digits_of
+from .search import fold, phone_search_digits
 
 DATE_FORMATS = ("%d.%m.%Y", "%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y")
 
@@ -27,22 +29,32 @@ def _as_date(text: str) -> dt.date | None:
     return None
 
 
-def patient_search(*, query: str) -> QuerySet[Patient]:
-    """Patients matching `query`: a date of birth (12.04.1988, 1988-04-12, ...), or text of which
-    every word is in the name, the email or the phone's digits (case-insensitive).
+# A whole query that is only a phone number's characters ("0532 111 22 33", "+90 (532) 111-2233").
+PHONE_QUERY = re.compile(r"^\+?[0-9 ()\-./]+$")
+PHONE_QUERY_MIN_DIGITS = 7
 
-    On PostgreSQL the `icontains` lookups use the trigram indexes of migration 0003.
+
+def patient_search(*, query: str) -> QuerySet[Patient]:
+    """Patients matching `query`: a date of birth (12.04.1988, 1988-04-12, ...), a phone number however it is
+    written, or text of which every word is in the name, the email or the phone's digits, without regard to case
+    or accents, Turkish letters included ("simsek" finds "Şimşek", "ISIK" finds "Işık": patients/search.py).
+
+    Words are matched in `search_text` (the folded names and email) and phone numbers in `phone_digits` (stored
+    numbers are E.164: "0532 111", "532 111" and "+90 532 111" all look for "532111"). On PostgreSQL both
+    `contains` lookups use trigram indexes (migrations 0002 and 0006).
     """
     # A NUL byte cannot be in a PostgreSQL string, nor in any name: it matches nothing, so drop it.
     query = query.replace("\x00", "").strip()
     day = _as_date(query)
     if day is not None:
         return Patient.objects.filter(date_of_birth=day)
+    if PHONE_QUERY.match(query) and len(digits_of(query)) >= PHONE_QUERY_MIN_DIGITS:
+        return Patient.objects.filter(phone_digits__contains=phone_search_digits(query))
     patients = Patient.objects.all()
-    for word in query.split():
-        match = Q(given_name__icontains=word) | Q(family_name__icontains=word) | Q(email__icontains=word)
-        digits = digits_of(word)
-        if len(digits) >= 3 and len(digits) >= len(word) - 1:
+    for word in fold(query).split():
+        match = Q(search_text__contains=word)
+        digits = phone_search_digits(word)
+        if len(digits) >= 3 and len(digits_of(word)) >= len(word) - 1:
             match |= Q(phone_digits__contains=digits)
         patients = patients.filter(match)
     return patients

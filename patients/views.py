@@ -1,8 +1,12 @@
+import re
+import secrets
+
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, DetailView, FormView, ListView, TemplateView, UpdateView
 
 from meso_clinic.core.access import ClinicPermissionRequiredMixin
@@ -15,9 +19,18 @@ from .models import EligibilityScreening, Patient
 from .selectors import patient_search_page, registry_page, review_queue
 from .services import DecisionRefused, screening_decide, screening_take
 
+SEARCHES = "patient_searches"  # the session's key: {search key: query}, the latest SEARCHES_KEPT
+SEARCHES_KEPT = 20
+SEARCH_KEY = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+SEARCH_GONE = gettext_lazy("That search is no longer kept (searches end when you sign out): search again.")
+
 
 class PatientListView(ClinicPermissionRequiredMixin, TemplateView):
     """The registry. Searches are POSTed so that a patient's name never lands in a URL or a log.
+
+    Post/Redirect/Get: the POST keeps the query in the server-side session under a random key and redirects to
+    `?search=<key>` (the key, never the name; it ends with the session), whose GET shows the results, so the
+    browser's Back button returns to them without offering to resubmit a form.
 
     The registry is paged by keyset (`?after=<id>`, `?before=<id>`: ids, never names), without a
     count of its 100,000 rows; a search shows the first 50 matches in name order (patients/selectors.py).
@@ -28,11 +41,25 @@ class PatientListView(ClinicPermissionRequiredMixin, TemplateView):
 
     def setup(self, request, *args, **kwargs) -> None:
         super().setup(request, *args, **kwargs)
-        query = request.POST.get("q", "") if request.method == "POST" else ""
-        self.query = query.replace("\x00", "").strip()[:100]  # a NUL byte cannot reach PostgreSQL
+        self.query = ""
+        key = request.GET.get("search", "")
+        if key and request.method == "GET":
+            searches = request.session.get(SEARCHES, {})
+            query = searches.get(key) if SEARCH_KEY.match(key) else None
+            if query is None:
+                messages.info(request, str(SEARCH_GONE))
+            else:
+                self.query = query
 
     def post(self, request, *args, **kwargs):
-        return self.get(request, *args, **kwargs)
+        query = request.POST.get("q", "").replace("\x00", "").strip()[:100]  # a NUL byte cannot reach PostgreSQL
+        if not query:
+            return redirect("patients:list")
+        searches = dict(request.session.get(SEARCHES, {}))
+        key = secrets.token_urlsafe(6)
+        searches[key] = query
+        request.session[SEARCHES] = dict(list(searches.items())[-SEARCHES_KEPT:])
+        return redirect(f"{reverse('patients:list')}?search={key}")
 
     def get_context_data(self, **kwargs):
         context = {"query": self.query}

@@ -71,7 +71,7 @@ def test_reception_registers_and_takes_intake_then_physician_approves(page, rece
     patient = Patient.objects.get()
     assert (patient.date_of_birth, patient.sex, patient.preferred_language) == (dt.date(1990, 3, 15), "female", "tr")
     assert (patient.phone, patient.email, patient.email_consent) == (
-        "+90 533 444 55 66",
+        "+905334445566",  # stored in E.164
         "deniz.kaya@example.com",
         True,
     )

@@ -157,7 +157,12 @@ def test_the_pages_render_with_the_data(loaded):
         response = client.get(path)
         assert response.status_code == 200, path
         assert text in response.content.decode(), path
-    family = Patient.objects.values_list("family_name", flat=True).first()
-    response = client.post("/patients/", {"q": family})
+    family, phone = Patient.objects.values_list("family_name", "phone").first()
+    response = client.post("/patients/", {"q": family}, follow=True)
     assert response.status_code == 200
     assert family in response.content.decode()
+    # The loaded rows have the search column and E.164 numbers, as the app writes them.
+    assert phone.startswith("+") and " " not in phone
+    national = "0" + phone[3:] if phone.startswith("+90") else phone
+    assert family in client.post("/patients/", {"q": national}, follow=True).content.decode()
+    assert not Patient.objects.filter(search_text="").exists()

@@ -199,7 +199,9 @@ def test_the_dashboard_the_registry_the_search_and_the_review_queue(signed_in, r
         for p in patients[:count // 20]:  # screenings waiting for a physician
             screening_take(patient=p, answers=answers(), taken_by=reception)
 
-    pages = [("/", None), ("/patients/", None), ("/patients/", {"q": "ayşe yılmaz"}), ("/patients/reviews/", None)]
+    # A search is posted, then its results are read at the address it redirects to (?search=<key>).
+    results = signed_in.post("/patients/", {"q": "ayşe yılmaz"})["Location"]
+    pages = [("/", None), ("/patients/", None), (results, None), ("/patients/reviews/", None)]
     register(120, 0)
     small = [queries_of(signed_in, path, data)[0] for path, data in pages]
     register(120, 120)
@@ -207,6 +209,7 @@ def test_the_dashboard_the_registry_the_search_and_the_review_queue(signed_in, r
     big = [queries_of(signed_in, path, data)[0] for path, data in pages]
     assert max(big) <= MAX_QUERIES
     assert big == small
+    assert len(signed_in.get(results).context["patients"]) == 50  # the search found them: its queries all ran
     html = signed_in.get("/").content.decode()
     assert 'data-testid="patient-count">240</div>' in html and 'data-testid="awaiting-review">12</div>' in html
 

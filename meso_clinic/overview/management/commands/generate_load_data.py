@@ -45,6 +45,7 @@ from meso_clinic.core.roles import NURSE, PHYSICIAN, RECEPTION
 from meso_clinic.overview.management.commands.seed_demo import DEMO_STAFF
 from patients import eligibility, questionnaire
 from patients.models import EligibilityScreening, Patient, digits_of
+from patients.search import search_text
 from treatments.models import (
     Batch,
     Consent,
@@ -311,7 +312,7 @@ class Generator:
     def _tables(self) -> None:
         through = PatchTest.products.through
         self.t_patient = Table(Patient, [
-            "id", "given_name", "family_name", "date_of_birth", "sex", "phone", "phone_digits", "email",
+            "id", "given_name", "family_name", "date_of_birth", "sex", "phone", "phone_digits", "search_text", "email",
             "preferred_language", "email_consent", "emergency_contact_name", "emergency_contact_phone", "notes",
             "created_at", "updated_at", "created_by",
         ])
@@ -478,11 +479,11 @@ class Generator:
             age = min(80, max(18, round(rng.triangular(18, 80, 36))))
             age_days = age * 365 + rng.randrange(365)
         dob = registered.astimezone(self.tz).date() - dt.timedelta(days=age_days)
+        # Stored in E.164, as the patient form stores them (patients/forms.py clean_phone_number).
         if language == "tr":
-            phone = f"+90 5{rng.randrange(30, 56)} {rng.randrange(100, 1000)} {rng.randrange(10, 100)} " \
-                    f"{rng.randrange(10, 100)}"
+            phone = f"+905{rng.randrange(30, 56)}{rng.randrange(1000000, 10000000)}"
         else:
-            phone = f"+44 7700 {rng.randrange(900000, 1000000)}"
+            phone = f"+447700{rng.randrange(900000, 1000000)}"
         has_email = rng.random() < 0.96
         email = ""
         if has_email:
@@ -492,9 +493,10 @@ class Generator:
         emergency = rng.random() < 0.4
         patient_id = self.t_patient.new_id()
         self.t_patient.rows.append((
-            patient_id, given, family, dob, sex, phone, digits_of(phone), email, language, consent,
+            patient_id, given, family, dob, sex, phone, digits_of(phone),
+            search_text(given_name=given, family_name=family, email=email), email, language, consent,
             f"{self.pick((language, 'female'))} {family}" if emergency else "",
-            f"+90 5{rng.randrange(30, 56)} {rng.randrange(1000000, 10000000)}" if emergency else "",
+            f"+905{rng.randrange(30, 56)}{rng.randrange(1000000, 10000000)}" if emergency else "",
             "Prefers afternoon appointments." if rng.random() < 0.03 else "",
             registered, registered, rng.choice(self.staff.reception),
         ))
