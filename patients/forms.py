@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import questionnaire
 from .models import Decision, Outcome, Patient
-from .search import e164
+from .search import e164, phone_shown
 from .selectors import possible_duplicates
 
 PHONE_CHARS = re.compile(r"^\+?[0-9 ()\-.]+$")
@@ -59,6 +59,13 @@ class PatientForm(forms.ModelForm):
             "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Stored in E.164; shown in the form as people write it ("+90 532 111 22 33").
+        for name in ("phone", "emergency_contact_phone"):
+            if stored := self.initial.get(name):
+                self.initial[name] = phone_shown(stored)
 
     def clean_date_of_birth(self):
         dob = self.cleaned_data["date_of_birth"]

@@ -183,6 +183,12 @@ def test_the_form_stores_the_number_in_e164_and_refuses_an_invalid_one_at_the_fi
     assert (new.phone, new.emergency_contact_phone) == ("+905329998877", "+902125550100")
     assert new.phone_shown == "+90 532 999 88 77"
 
+    # Shown as people read it on her page and in the edit form, not as stored.
+    page = client.get(f"/patients/{new.pk}/").content.decode()
+    assert "+90 532 999 88 77" in page and "+90 212 555 01 00" in page and "+905329998877" not in page
+    edit = client.get(f"/patients/{new.pk}/edit/").content.decode()
+    assert 'value="+90 532 999 88 77"' in edit and "+905329998877" not in edit
+
     response = client.post("/patients/new/", {**VALID, "phone": "+90 123 456 78 90"})
     assert response.status_code == 200
     assert "not a valid phone number" in " ".join(response.context["form"].errors["phone"])
