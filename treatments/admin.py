@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Batch, ConsentText, Indication, Product, TreatmentArea
+from .models import Batch, ConsentText, Indication, Product, Room, TimeOff, TreatmentArea, WorkingHours
 
 
 class IndicationInline(admin.TabularInline):
@@ -52,3 +52,22 @@ class ConsentTextAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         # A published consent text is what patients signed: it is never edited, only superseded.
         return ["version", "title", "body", "published_at"] if obj else []
+
+
+@admin.register(Room)
+class RoomAdmin(admin.ModelAdmin):
+    list_display = ["name", "active"]
+
+
+@admin.register(WorkingHours)
+class WorkingHoursAdmin(admin.ModelAdmin):
+    """Each practitioner's week (clinic time); the calendar greys out the rest."""
+
+    list_display = ["practitioner", "weekday", "starts", "ends"]
+    list_filter = ["weekday"]
+
+
+@admin.register(TimeOff)
+class TimeOffAdmin(admin.ModelAdmin):
+    list_display = ["practitioner", "starts_at", "ends_at", "reason"]
+    date_hierarchy = "starts_at"

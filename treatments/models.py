@@ -249,9 +249,89 @@ class Consent(models.Model):
         return _("Consent %(id)s (v%(version)s)") % {"id": self.pk, "version": self.text.version}
 
 
+class Room(models.Model):
+    """A treatment room. Two sessions never share one at the same time (the booking services lock the room)."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    active = models.BooleanField(
+        _("in use"), default=True, help_text=_("Rooms not in use are not offered for new bookings.")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("treatment room")
+        verbose_name_plural = _("treatment rooms")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Weekday(models.IntegerChoices):
+    """As `date.weekday()` counts: 0 is Monday."""
+
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class WorkingHours(models.Model):
+    """When a practitioner works on a weekday, in the clinic's local time (two rows for a split day).
+
+    The calendar offers only these times, and a booking outside them is refused.
+    """
+
+    practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="working_hours", verbose_name=_("practitioner")
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    starts = models.TimeField(_("from"))
+    ends = models.TimeField(_("until"))
+
+    class Meta:
+        ordering = ["practitioner", "weekday", "starts"]
+        verbose_name = _("working hours")
+        verbose_name_plural = _("working hours")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends__gt=models.F("starts")), name="working_hours_end_after_start"),
+            models.CheckConstraint(condition=Q(weekday__gte=0, weekday__lte=6), name="working_hours_weekday_0_to_6"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.starts:%H:%M}-{self.ends:%H:%M}"
+
+
+class TimeOff(models.Model):
+    """A practitioner away (a day off, leave, training): not bookable from `starts_at` until `ends_at`."""
+
+    practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="time_off", verbose_name=_("practitioner")
+    )
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"))
+    reason = models.CharField(_("reason"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("time off")
+        verbose_name_plural = _("time off")
+        indexes = [models.Index(fields=["practitioner", "starts_at"], name="time_off_practitioner_start")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="time_off_end_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        starts, ends = timezone.localtime(self.starts_at), timezone.localtime(self.ends_at)
+        return f"{starts:%Y-%m-%d %H:%M} - {ends:%Y-%m-%d %H:%M}"
+
+
 class Session(models.Model):
     class Status(models.TextChoices):
         BOOKED = "booked", _("Booked")
+        ARRIVED = "arrived", _("Arrived")  # checked in at reception, not yet performed
         PERFORMED = "performed", _("Performed")
         CANCELLED = "cancelled", _("Cancelled")
         NO_SHOW = "no_show", _("No-show")
@@ -276,9 +356,15 @@ class Session(models.Model):
     anaesthetic_cream = models.BooleanField(_("local anaesthetic cream"), default=False)
     practitioner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     supervising_physician = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    room = models.ForeignKey(
+        Room, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("room")
+    )
     scheduled_at = models.DateTimeField()
     duration_minutes = models.PositiveSmallIntegerField(default=45)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.BOOKED)
+    arrived_at = models.DateTimeField(_("arrived"), null=True, blank=True)
+    # Why a session was cancelled, as staff wrote it (shown to staff; never sent to the patient).
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     booked_at = models.DateTimeField(auto_now_add=True)
 
@@ -306,6 +392,7 @@ class Session(models.Model):
             models.Index(fields=["scheduled_at"], name="session_scheduled"),
             models.Index(fields=["patient", "-scheduled_at"], name="session_patient_recent"),
             models.Index(fields=["practitioner", "scheduled_at"], name="session_practitioner_time"),
+            models.Index(fields=["room", "scheduled_at"], name="session_room_time"),
         ]
         constraints = [
             # Invariant 2 in the database too: a performed session carries its approval and consent.
@@ -356,7 +443,11 @@ class Session(models.Model):
         return describe_previous_reaction(self.previous_reaction, self.reaction_after_previous)
 
 
-SESSION_STATUS_TONES = {Session.Status.BOOKED: "primary", Session.Status.PERFORMED: "success"}  # else secondary
+SESSION_STATUS_TONES = {
+    Session.Status.BOOKED: "primary",
+    Session.Status.ARRIVED: "info",
+    Session.Status.PERFORMED: "success",
+}  # else secondary
 
 
 @dataclass(frozen=True)
