@@ -145,10 +145,18 @@ def test_the_nightly_purge_removes_lines_older_than_the_retention(nurse, patient
     ]
 
 
-def test_the_purge_runs_every_night_by_default_after_two_years():
+def test_the_purge_runs_every_night():
     entry = settings.CELERY_BEAT_SCHEDULE["purge-access-log"]
     assert entry["task"] == "meso_clinic.core.tasks.purge_access_log" and entry["schedule"] == 24 * 60 * 60
-    assert settings.ACCESS_LOG_RETENTION_DAYS == 730
+
+
+def test_by_default_the_purge_keeps_two_years(nurse, patient, other_patient):
+    """README: ACCESS_LOG_RETENTION_DAYS defaults to 730. A line 731 days old goes; one 730 days old stays."""
+    now = dt.datetime.now(dt.UTC)
+    log_patient_access(nurse, patient, at=now - 731 * DAY)
+    log_patient_access(nurse, other_patient, at=now - 730 * DAY)
+    assert purge_access_log.apply().get() == 1
+    assert [e.day for e in AccessLogEntry.objects.all()] == [timezone.localdate(now - 730 * DAY)]
 
 
 @pytest.mark.browser

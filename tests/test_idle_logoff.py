@@ -9,11 +9,13 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.contrib.messages import get_messages
+from django.contrib.sessions.models import Session
 
 from meso_clinic.core.middleware import LAST_ACTIVITY, SIGNED_IN_AT
 from tests.fixtures.staff import PASSWORD, current_code
 
 START = dt.datetime(2026, 11, 23, 6, 0, tzinfo=dt.UTC)  # 09:00 in Istanbul
+SECOND = dt.timedelta(seconds=1)
 MINUTE = dt.timedelta(minutes=1)
 IDLE_MESSAGE = "You were signed out after 15 minutes without activity."
 LIFETIME_MESSAGE = "You were signed out after 8 hours signed in. Please sign in again."
@@ -37,14 +39,26 @@ def signed_out_to(response, next_path: str | None) -> bool:
     return response.status_code == 302 and response["Location"] == expected
 
 
-def test_the_defaults():
-    assert settings.IDLE_LOGOFF_SECONDS == 15 * 60
-    assert settings.SESSION_ABSOLUTE_SECONDS == 8 * 60 * 60
-    assert settings.SESSION_COOKIE_AGE == 8 * 60 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is False  # an absolute lifetime, not a sliding one
-    assert settings.MIDDLEWARE.index("meso_clinic.core.middleware.IdleLogoffMiddleware") > settings.MIDDLEWARE.index(
-        "django.contrib.auth.middleware.AuthenticationMiddleware"
-    )
+# The defaults (README: IDLE_LOGOFF_SECONDS 900, SESSION_ABSOLUTE_SECONDS 28800) are checked by what they do,
+# to the second. That a request does not write the session each time is in tests/test_query_counts.py.
+
+
+def test_by_default_15_minutes_idle_keep_the_user_signed_in_and_one_second_more_signs_out(signed_in, clock):
+    clock.shift(15 * MINUTE)
+    assert signed_in.get("/patients/").status_code == 200
+    clock.shift(15 * MINUTE + SECOND)
+    assert signed_out_to(signed_in.get("/patients/"), "/patients/")
+
+
+def test_the_stored_session_lasts_the_working_day_and_the_cookie_ends_with_the_browser(client, physician, clock):
+    """SESSION_COOKIE_AGE: the session's row expires 8 hours after sign-in (clearsessions then deletes it)."""
+    client.post("/accounts/login/", {"username": "dr_yilmaz", "password": PASSWORD})
+    response = client.post("/accounts/two-factor/verify/", {"code": current_code(physician.totpdevice_set.get())})
+    assert response.status_code == 302
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie["max-age"] == "" and cookie["expires"] == ""  # SESSION_EXPIRE_AT_BROWSER_CLOSE
+    stored = Session.objects.get(session_key=cookie.value)
+    assert stored.expire_date == START + 8 * 60 * MINUTE
 
 
 def test_a_request_14_minutes_after_the_last_keeps_the_user_signed_in(signed_in, clock):
@@ -98,7 +112,7 @@ def test_the_session_ends_8_hours_after_sign_in_however_active(signed_in, clock,
         clock.move_to(START + minutes * MINUTE)
         assert signed_in.get("/").status_code == 200, f"signed out after {minutes} minutes"
 
-    clock.move_to(START + (8 * 60 + 10) * MINUTE)
+    clock.move_to(START + 8 * 60 * MINUTE + SECOND)  # the default SESSION_ABSOLUTE_SECONDS, to the second
     response = signed_in.get("/patients/")
     assert signed_out_to(response, "/patients/")
     assert LIFETIME_MESSAGE in signed_in.get(response["Location"]).content.decode()
