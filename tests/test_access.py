@@ -108,7 +108,7 @@ def as_tuple(rule: str | tuple[str, ...] | list[str]) -> tuple[str, ...]:
     return (rule,) if isinstance(rule, str) else tuple(rule)
 
 
-@pytest.mark.parametrize("name,params", STAFF_PAGES, ids=[name for name, _ in STAFF_PAGES])
+@pytest.mark.parametrize(("name", "params"), STAFF_PAGES, ids=[name for name, _ in STAFF_PAGES])
 def test_each_role_opens_exactly_the_pages_of_the_matrix(client, world, name, params, request):
     """As every role, on a real record: a 'y' page is served (or redirects), a '.' page answers 403.
 
@@ -129,7 +129,7 @@ def test_each_role_opens_exactly_the_pages_of_the_matrix(client, world, name, pa
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name,params", [(n, p) for n, p in STAFF_PAGES if "pk" in p])
+@pytest.mark.parametrize(("name", "params"), [(n, p) for n, p in STAFF_PAGES if "pk" in p])
 def test_guessing_an_id_reveals_nothing_to_a_role_without_the_page(client, name, params, request):
     """A refused role gets 403 whether the record exists or not; a permitted one gets 404 for none."""
     url = reverse(name, kwargs={p: 987654 for p in params})
@@ -142,14 +142,14 @@ def test_guessing_an_id_reveals_nothing_to_a_role_without_the_page(client, name,
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name,params", STAFF_PAGES, ids=[name for name, _ in STAFF_PAGES])
+@pytest.mark.parametrize(("name", "params"), STAFF_PAGES, ids=[name for name, _ in STAFF_PAGES])
 def test_anonymous_visitors_are_sent_to_sign_in(client, name, params):
     response = client.get(reverse(name, kwargs={p: SAMPLE_KWARGS[p] for p in params}))
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/?next=")
 
 
-@pytest.mark.parametrize("name,params", STAFF_PAGES, ids=[name for name, _ in STAFF_PAGES])
+@pytest.mark.parametrize(("name", "params"), STAFF_PAGES, ids=[name for name, _ in STAFF_PAGES])
 def test_an_account_without_a_clinic_role_is_refused(client, outsider, name, params):
     client.force_login(outsider)
     response = client.get(reverse(name, kwargs={p: SAMPLE_KWARGS[p] for p in params}))

@@ -110,10 +110,15 @@ def test_a_role_change_is_one_email_with_before_and_after(client, reception, mai
 
 def test_a_change_that_is_rolled_back_sends_nothing(reception, mailoutbox, commits):
     reception = with_email(reception, "selin@example.com")
-    with commits():
-        with pytest.raises(RuntimeError), transaction.atomic():
+
+    def add_the_nurse_role_then_fail():
+        with transaction.atomic():
             reception.groups.add(Group.objects.get(name=NURSE))
             raise RuntimeError("the save failed")
+
+    with commits():
+        with pytest.raises(RuntimeError, match="the save failed"):
+            add_the_nurse_role_then_fail()
         # A later change in the same request is still told, with the roles as they really were before it.
         reception.groups.add(Group.objects.get(name=PHYSICIAN))
     [email] = mailoutbox

@@ -173,7 +173,7 @@ def url_for(name: str, params: list[str], world) -> str:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name,params", project_url_names(), ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize(("name", "params"), project_url_names(), ids=lambda v: v if isinstance(v, str) else "")
 def test_random_posts_never_answer_500(name, params, world, reception, nurse, physician, manager):
     url = url_for(name, params, world)
     client = Client(raise_request_exception=False)

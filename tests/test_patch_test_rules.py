@@ -85,7 +85,7 @@ def test_window_bounds_follow_the_rules():
 
 @pytest.mark.parametrize("kwargs", [{"min_hours": -1}, {"min_hours": 80}, {"validity_days": -1}])
 def test_inconsistent_rules_are_refused(kwargs):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="inconsistent patch test rules"):
         PatchTestRules(**kwargs)
 
 
@@ -233,9 +233,9 @@ def test_naive_datetimes_are_refused():
 
 
 def test_half_a_read_is_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="read_at and result must be set together"):
         PatchTestFacts(1, frozenset({1}), APPLIED, APPLIED + 24 * H, None)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="read_at and result must be set together"):
         PatchTestFacts(1, frozenset({1}), APPLIED, None, NEG)
 
 
