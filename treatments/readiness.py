@@ -44,6 +44,8 @@ class ScreeningFacts:
     decided_at: datetime | None
     valid_until: date | None
     allergy: bool = False  # the rules found an allergy (components, local anaesthetic, an earlier reaction)
+    outcome: str = ""  # the rules' automatic outcome: "eligible", "needs_review" or "not_eligible"
+    hard_stop: bool = False  # no one may approve it (under age)
 
 
 @dataclass(frozen=True)

@@ -62,12 +62,16 @@ def patient_facts(patients: Iterable[Patient]) -> dict[int, PatientFacts]:
     facts = {p.pk: PatientFacts(p.date_of_birth) for p in patients}
     ids = list(facts)
     screenings = EligibilityScreening.objects.filter(patient_id__in=ids).order_by("patient_id", "taken_at", "pk")
-    for pk, patient_id, taken_at, decision, decided_at, valid_until, findings in screenings.values_list(
-        "pk", "patient_id", "taken_at", "decision", "decided_at", "valid_until", "findings"
+    for pk, patient_id, taken_at, decision, decided_at, valid_until, findings, outcome, hard_stop in (
+        screenings.values_list(
+            "pk", "patient_id", "taken_at", "decision", "decided_at", "valid_until", "findings", "outcome", "hard_stop"
+        )
     ):
         allergy = any(f.get("code") == ALLERGY_FINDING for f in findings or [])
         facts[patient_id].screenings.append(
-            ScreeningFacts(pk, taken_at, decision, decided_at, valid_until, allergy=allergy)
+            ScreeningFacts(
+                pk, taken_at, decision, decided_at, valid_until, allergy=allergy, outcome=outcome, hard_stop=hard_stop
+            )
         )
     tests: dict[int, dict] = {}
     rows = PatchTest.products.through.objects.filter(patchtest__patient_id__in=ids).order_by(
