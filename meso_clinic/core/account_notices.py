@@ -29,6 +29,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from .history import current_actor
+from .people import display_name
 from .roles import ROLES
 
 log = logging.getLogger(__name__)
@@ -75,7 +76,7 @@ def _who_acts(user_pk: int) -> tuple[str | None, bool]:
         return SERVER, False
     user = actor.user
     if user is not None and getattr(user, "is_authenticated", False):
-        return f"{user.get_full_name() or user.get_username()} ({user.get_username()})", user.pk == user_pk
+        return f"{display_name(user)} ({user.get_username()})", user.pk == user_pk
     if user is not None:  # a request without sign-in: only the set-password link's page changes an account
         return None, False
     return actor.label, False
@@ -195,7 +196,7 @@ def _send(entry: _Pending) -> None:
     if not to:
         log.warning("account notice to user %s not sent: no email address", user.pk)
         return
-    context = {"name": user.get_full_name() or user.get_username(), "username": user.get_username(),
+    context = {"name": display_name(user), "username": user.get_username(),
                "changes": lines, "actor": actor, "by_self": entry.by_self, "when": when}
     render_staff_email(template="account_notice", context=context, to=to, language=language).send()
 

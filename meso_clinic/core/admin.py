@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from .password_links import link_days, send_set_password_link
+from .people import display_name
 from .roles import grantable_groups
 
 User = get_user_model()
@@ -223,7 +224,7 @@ class ClinicUserAdmin(UserAdmin):
             "title": _("Send a set-password link"),
             "opts": self.opts,
             "original": member,
-            "member_name": member.get_full_name() or member.get_username(),
+            "member_name": display_name(member),
             "change_url": change_url,
             "link_days": link_days(),
         }

@@ -41,6 +41,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 from django.utils import timezone
 
+from .people import display_name
 from .retention import HardDeleteRefused, allow_hard_delete, refuse_hard_delete  # noqa: F401 - re-exported
 
 SYSTEM = "system"
@@ -86,7 +87,7 @@ def _who() -> tuple[int | None, str]:
         return None, SYSTEM
     user = actor.user
     if user is not None and getattr(user, "is_authenticated", False):
-        return user.pk, (user.get_full_name() or user.get_username())[:150]
+        return user.pk, display_name(user)[:150]
     return None, actor.label[:150]
 
 

@@ -19,6 +19,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from .account_notices import render_staff_email, staff_language
+from .people import display_name
 
 
 def set_password_url(user: AbstractBaseUser) -> str:
@@ -38,14 +39,14 @@ def send_set_password_link(*, user: AbstractBaseUser, requested_by: AbstractBase
     """
     if not user.email:
         return False
-    by = requested_by.get_full_name() or requested_by.get_username()
+    by = display_name(requested_by)
     user_pk = user.pk
 
     def send() -> None:
         from django.contrib.auth import get_user_model
 
         member = get_user_model().objects.get(pk=user_pk)
-        context = {"name": member.get_full_name() or member.get_username(), "username": member.get_username(),
+        context = {"name": display_name(member), "username": member.get_username(),
                    "url": set_password_url(member), "requested_by": by, "days": link_days()}
         render_staff_email(
             template="set_password_link", context=context, to=[member.email], language=staff_language(member)

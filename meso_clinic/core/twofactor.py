@@ -55,6 +55,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import lockout, recovery_codes
 from .access import ClinicPermissionRequiredMixin
+from .people import display_name
 from .roles import ROLES
 
 # A physician decides screenings; the clinic manager changes the product catalogue.
@@ -625,7 +626,7 @@ class StaffDeviceResetView(ClinicPermissionRequiredMixin, View):
         with transaction.atomic():  # a lost phone's recovery codes may be written down beside it: they go too
             removed, _details = TOTPDevice.objects.filter(user=member).delete()
             recovery_codes.remove(user=member)
-        name = member.get_full_name() or member.get_username()
+        name = display_name(member)
         if removed:
             message = _(
                 "%(name)s's authenticator and recovery codes were removed: they set up a new one at their next sign-in."
