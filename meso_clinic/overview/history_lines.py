@@ -43,6 +43,11 @@ class HistoryRow:
     part: str  # "" for the record itself, else which part of it ("Revitalising vitamin complex in session 12")
     lines: list[ChangeLine] = field(default_factory=list)
 
+    @property
+    def is_creation(self) -> bool:
+        """A record's first entry: the page lists the values it was recorded with, not changes."""
+        return self.action == HistoryEntry.Action.CREATED
+
 
 def record_parts(model: type[models.Model]) -> list[tuple[type[models.Model], models.ForeignKey]]:
     """Tracked models whose rows are parts of a `model` row: their link to it cascades (SessionProduct)."""
