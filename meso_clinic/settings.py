@@ -7,6 +7,7 @@ Production sets DATABASE_URL (PostgreSQL), REDIS_URL (Celery broker and cache) a
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -209,6 +210,7 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the time on the lockout page stays true
 AXES_RESET_ON_SUCCESS = False  # a right password does not wipe the count: wrong codes after it still lock
 AXES_LOCKOUT_CALLABLE = "meso_clinic.core.lockout.lockout_response"  # registration/locked_out.html, 429
+AXES_HTTP_RESPONSE_CODE = 429  # axes' default, stated so that the lockout page's code is a known setting
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]  # masked in axes' log lines and records
 AXES_DISABLE_ACCESS_LOG = True  # no row per successful sign-in: the table would only grow
 AXES_VERBOSE = False  # no start-up banner in every manage.py command; failures and lockouts are still logged
@@ -261,7 +263,7 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
 # --- Logging: requests are logged by path only; paths never carry patient data ---------------
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},

@@ -25,6 +25,7 @@ from importlib import import_module
 from django.apps import apps
 from django.contrib.auth.mixins import PermissionRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.http import HttpRequest
 from django.utils.module_loading import module_has_submodule
 
 from .permissions import has_clinic_role
@@ -124,6 +125,7 @@ class ClinicRoleRequiredMixin(UserPassesTestMixin):
     """Any clinic role will do (the dashboard, one's own account pages)."""
 
     raise_exception = True
+    request: HttpRequest  # the view's, which this is mixed into
 
     def test_func(self) -> bool:
         return has_clinic_role(self.request.user)

@@ -10,7 +10,7 @@ is reloaded.
 import datetime as dt
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -18,7 +18,7 @@ from django.utils import timezone
 from .models import AccessLogEntry
 
 
-def log_patient_access(user: AbstractBaseUser | AnonymousUser, patient, *, at: dt.datetime | None = None) -> None:
+def log_patient_access(user: User | AnonymousUser, patient, *, at: dt.datetime | None = None) -> None:
     """Count one opening of `patient`'s record by `user` (a single INSERT ... ON CONFLICT statement)."""
     if not getattr(user, "is_authenticated", False):
         return

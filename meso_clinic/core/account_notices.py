@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 
 from django.apps import apps as django_apps
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
@@ -34,8 +34,6 @@ from .roles import ROLES
 
 log = logging.getLogger(__name__)
 
-User = get_user_model()
-
 # What changed, as the notice lists it.
 PASSWORD = "password"  # noqa: S105 - the kind of change, not a password
 EMAIL = "email"
@@ -45,7 +43,7 @@ DEVICE_REPLACED = "device replaced"
 SERVER = "system"
 
 
-def staff_language(user: AbstractBaseUser) -> str:
+def staff_language(user: User) -> str:
     from .preferences import staff_language as chosen
 
     return chosen(user) or settings.LANGUAGE_CODE
@@ -300,11 +298,11 @@ def _device_deleted(sender, instance, **kwargs) -> None:
     _written(instance.user_id)
 
 
-def device_models() -> list[type]:
+def device_models() -> list[type[Model]]:
     """The two-factor device models installed: the authenticator app, and recovery codes if present."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    models = [TOTPDevice]
+    models: list[type[Model]] = [TOTPDevice]
     if django_apps.is_installed("django_otp.plugins.otp_static"):
         from django_otp.plugins.otp_static.models import StaticDevice
 

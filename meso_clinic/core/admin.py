@@ -14,12 +14,14 @@ person's page or the list; Django's password page is a superuser's only. The add
 role she cannot give is read-only to her, so a link cannot be sent to her own inbox instead.
 """
 
+from typing import Any, cast
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UsernameField
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -30,11 +32,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from .auth_types import AuthenticatedHttpRequest
 from .password_links import link_days, send_set_password_link
 from .people import display_name
 from .roles import grantable_groups
-
-User = get_user_model()
 
 
 class RolesWithinReachMixin:
@@ -42,7 +43,11 @@ class RolesWithinReachMixin:
     by ClinicUserAdmin.get_form). Anything else posted is refused with a message; the other groups the account
     holds are kept as they are (the widget does not show them, so their absence is no removal)."""
 
-    acting_user = None
+    acting_user: User  # set on the form class that ClinicUserAdmin.get_form makes
+    # What the ModelForm this is mixed into brings (for the type checker; nothing runs here).
+    fields: dict[str, forms.Field]
+    instance: User
+    cleaned_data: dict[str, Any]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,7 +58,7 @@ class RolesWithinReachMixin:
         field.widget.choices = forms.ModelMultipleChoiceField(self.grantable).choices
         # The clinic says roles: "Available roles", "Chosen roles" in the two-list widget, not Django's groups.
         field.label = _("Roles")
-        inner = getattr(field.widget, "widget", field.widget)
+        inner: Any = getattr(field.widget, "widget", field.widget)  # the admin wrapper's widget, or the widget
         if hasattr(inner, "verbose_name"):
             inner.verbose_name = _("roles")
         held_elsewhere = self._held_out_of_reach()
@@ -130,12 +135,14 @@ class ClinicUserAdmin(UserAdmin):
         (gettext_lazy("Roles"), {"fields": ("groups",)}),
     )
 
-    def get_form(self, request, obj=None, **kwargs):
+    def get_form(
+        self, request: HttpRequest, obj: User | None = None, change: bool = False, **kwargs: Any
+    ) -> "type[forms.ModelForm[User]]":
         if request.user.is_superuser:
-            return super().get_form(request, obj, **kwargs)
+            return super().get_form(request, obj, change=change, **kwargs)
         if obj is None:
             kwargs["form"] = InviteUserForm
-        form = super().get_form(request, obj, **kwargs)
+        form = super().get_form(request, obj, change=change, **kwargs)
         return type(form.__name__, (RolesWithinReachMixin, form), {"acting_user": request.user})
 
     def get_fieldsets(self, request, obj=None):
@@ -169,11 +176,15 @@ class ClinicUserAdmin(UserAdmin):
         return fields
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        response = super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+        # ModelAdmin.render_change_form returns a TemplateResponse (django-stubs says HttpResponse).
+        response = cast(
+            TemplateResponse,
+            super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj),
+        )
         if add and not request.user.is_superuser:
             # Not Django's "First, enter a username and password" page: there is no password to enter.
             response.template_name = "admin/auth/user/invite_form.html"
-            response.context_data["link_days"] = link_days()
+            response.context_data = {**(response.context_data or {}), "link_days": link_days()}
         return response
 
     @admin.display(description=gettext_lazy("Password"))
@@ -210,7 +221,7 @@ class ClinicUserAdmin(UserAdmin):
             raise PermissionDenied  # a manager who set a physician's password could sign in as her
         return super().user_change_password(request, id, form_url)
 
-    def set_password_link_view(self, request: HttpRequest, id: str) -> HttpResponse:
+    def set_password_link_view(self, request: AuthenticatedHttpRequest, id: str) -> HttpResponse:
         """Confirm, then email the person a one-time link to set her own password."""
         member = self.get_object(request, unquote(id))
         if member is None or not self.has_change_permission(request, member):
@@ -232,10 +243,10 @@ class ClinicUserAdmin(UserAdmin):
         return TemplateResponse(request, "admin/auth/user/set_password_link.html", context)
 
     @admin.action(description=gettext_lazy("Send a set-password link"), permissions=["change"])
-    def send_set_password_links(self, request: HttpRequest, queryset: QuerySet) -> None:
+    def send_set_password_links(self, request: AuthenticatedHttpRequest, queryset: QuerySet) -> None:
         self._send_links(request, [u for u in queryset if self.has_change_permission(request, u)])
 
-    def _send_links(self, request: HttpRequest, members: list) -> None:
+    def _send_links(self, request: AuthenticatedHttpRequest, members: list) -> None:
         sent = [m for m in members if m.is_active and send_set_password_link(user=m, requested_by=request.user)]
         if sent:
             names = ", ".join(f"{m.get_username()} ({m.email})" for m in sent)

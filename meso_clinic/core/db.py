@@ -6,7 +6,11 @@
   STRING_AGG, SQLite GROUP_CONCAT), so that a list and what each row lists come in one query.
 - `latest`: the first rows of a list and whether there are more, from one query (no COUNT), so that
   a page showing the latest N says so instead of ending silently.
+- `alters_data`: marks a queryset method that writes, as Django marks its own (templates never call it).
 """
+
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.db import connection
 from django.db.models import Aggregate, CharField, QuerySet
@@ -25,7 +29,8 @@ def bounded_counts(*, cap: int = COUNT_CAP, **querysets: QuerySet) -> dict[str, 
     """
     if not querysets:
         return {}
-    parts, params = [], []
+    parts: list[str] = []
+    params: list[Any] = []
     for name, queryset in querysets.items():
         if not name.isidentifier():
             raise ValueError(f"not a name: {name!r}")
@@ -37,6 +42,15 @@ def bounded_counts(*, cap: int = COUNT_CAP, **querysets: QuerySet) -> dict[str, 
         cursor.execute("SELECT " + ", ".join(parts), params)
         row = cursor.fetchone()
     return {name: int(value) for name, value in zip(querysets, row, strict=True)}
+
+
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def alters_data(method: _Method) -> _Method:
+    """Decorator: `method.alters_data = True`, which the template engine reads to refuse calling it."""
+    method.alters_data = True  # type: ignore[attr-defined]  # a function attribute, unknown to Callable
+    return method
 
 
 class ListAgg(Aggregate):

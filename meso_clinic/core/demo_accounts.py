@@ -9,7 +9,7 @@ account whose password and authenticator were changed is an ordinary account.
 """
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils.crypto import constant_time_compare
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -25,12 +25,12 @@ DEMO_TOTP_KEYS = {
 }
 
 
-def is_demo_account(user: AbstractBaseUser, typed_password: str) -> bool:
+def is_demo_account(user: User, typed_password: str) -> bool:
     if constant_time_compare(typed_password, DEMO_PASSWORD):
         return True
     return TOTPDevice.objects.filter(user=user, key__in=DEMO_TOTP_KEYS.values()).exists()
 
 
-def sign_in_refused(user: AbstractBaseUser, typed_password: str) -> bool:
+def sign_in_refused(user: User, typed_password: str) -> bool:
     """Whether this (right) password must not sign in: a demo account while DEBUG is off."""
     return not settings.DEBUG and is_demo_account(user, typed_password)

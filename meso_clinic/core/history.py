@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from celery.signals import task_postrun, task_prerun
 from django.core.exceptions import EmptyResultSet
@@ -41,6 +41,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 from django.utils import timezone
 
+from .db import alters_data
 from .people import display_name
 from .retention import HardDeleteRefused, allow_hard_delete, refuse_hard_delete  # noqa: F401 - re-exported
 
@@ -109,13 +110,13 @@ class HistoryActorMiddleware:
 _task_tokens: dict[str, Any] = {}
 
 
-@receiver(task_prerun, dispatch_uid="meso_clinic.core.history.task_prerun")
+@task_prerun.connect(dispatch_uid="meso_clinic.core.history.task_prerun")
 def _task_started(sender=None, task_id=None, task=None, **kwargs) -> None:
     name = getattr(task, "name", None) or str(sender)
     _task_tokens[task_id] = _actor.set(Actor(label=TASK_ACTORS.get(name, f"system: {name}")))
 
 
-@receiver(task_postrun, dispatch_uid="meso_clinic.core.history.task_postrun")
+@task_postrun.connect(dispatch_uid="meso_clinic.core.history.task_postrun")
 def _task_ended(sender=None, task_id=None, **kwargs) -> None:
     token = _task_tokens.pop(task_id, None)
     if token is not None:
@@ -243,6 +244,7 @@ class TrackedQuerySet(models.QuerySet):
         )
         return {row["pk"]: _row_values(self.model, row, fields) for row in rows}
 
+    @alters_data
     def update(self, **kwargs) -> int:
         fields = self._fields_and_names(kwargs)
         if not fields:  # only untracked fields (a reminder's lease): nothing to record
@@ -266,8 +268,7 @@ class TrackedQuerySet(models.QuerySet):
             _write(entries, self.db)
             return updated
 
-    update.alters_data = True
-
+    @alters_data
     def update_if(self, pk, *, expected: dict[str, Any], **kwargs) -> bool:
         """Update one row if it still holds the `expected` values (compare and set); True if it did.
 
@@ -277,8 +278,7 @@ class TrackedQuerySet(models.QuerySet):
         """
         return self.filter(pk=pk).update_all_if(expected=expected, **kwargs) == 1
 
-    update_if.alters_data = True
-
+    @alters_data
     def update_all_if(self, *, expected: dict[str, Any], **kwargs) -> int:
         """update_if for every row of the queryset that holds `expected` (the reminder dispatch's claim of
         hundreds of pending rows): how many were updated, each with its history entry."""
@@ -296,14 +296,12 @@ class TrackedQuerySet(models.QuerySet):
                                                                 timezone.now()))
         return matching.update(**kwargs)  # elsewhere (SQLite in development): the tracked update, same history
 
-    update_all_if.alters_data = True
-
     def _update_with_entries(self, kwargs: dict[str, Any], entry) -> int:
         """PostgreSQL: the update and one history entry per updated row in one statement (a CTE): one round
         trip, atomic without a transaction of its own, entries only for the rows that matched."""
         from .models import HistoryEntry
 
-        query = self.query.chain(sql.UpdateQuery)
+        query = cast(sql.UpdateQuery, self.query.chain(sql.UpdateQuery))  # chain(klass) returns a klass
         query.add_update_values(kwargs)
         compiler = query.get_compiler(self.db)
         compiler.pre_sql_setup()  # a filter across tables becomes "pk IN (subquery)"; nothing runs on PostgreSQL
@@ -314,7 +312,7 @@ class TrackedQuerySet(models.QuerySet):
         opts, history = self.model._meta, HistoryEntry._meta
         columns = ["content_type_id", "object_id", "action", "changed_by_id", "actor", "at", "changes"]
         quote = connections[self.db].ops.quote_name
-        pk = quote(opts.pk.column)
+        pk = quote(cast(str, opts.pk.column))  # a table's primary key has a column (None only for m2m fields)
         statement = (
             f"WITH changed AS ({update_sql} RETURNING {pk}) "  # noqa: S608 - Django's own SQL and quoted names
             f"INSERT INTO {quote(history.db_table)} ({', '.join(quote(c) for c in columns)}) "
@@ -327,6 +325,7 @@ class TrackedQuerySet(models.QuerySet):
             cursor.execute(statement, params)
             return cursor.rowcount
 
+    @alters_data
     def bulk_update(self, objs, fields, batch_size=None) -> int:
         objs = list(objs)
         tracked = self._fields_and_names(fields)
@@ -346,9 +345,10 @@ class TrackedQuerySet(models.QuerySet):
             _write(entries, self.db)
             return updated
 
-    bulk_update.alters_data = True
-
-    def bulk_create(self, objs, batch_size=None, ignore_conflicts=False, update_conflicts=False, **kwargs):
+    @alters_data
+    def bulk_create(  # type: ignore[override]  # update_fields and unique_fields by keyword only
+        self, objs, batch_size=None, ignore_conflicts=False, update_conflicts=False, **kwargs
+    ):
         objs = list(objs)
         if not objs:
             return objs
@@ -383,8 +383,6 @@ class TrackedQuerySet(models.QuerySet):
             self._write_by_key(objs, fields, existing, kwargs.get("unique_fields"))
             return created
 
-    bulk_create.alters_data = True
-
     def _rows_by_key(self, objs, key: list[models.Field], fields: list[models.Field], *, lock: bool = False):
         """{key tuple: (pk, values)} of the rows that have the keys of `objs`."""
         keys = {tuple(getattr(obj, f.attname) for f in key) for obj in objs}
@@ -416,14 +414,16 @@ class TrackedQuerySet(models.QuerySet):
                 entries.append(_entry(self.model, pk, "created", _diff({}, values), who, at))
         _write(entries, self.db)
 
+    @alters_data
     def delete(self):
         refuse_hard_delete(self.model)
         return super().delete()
 
-    delete.alters_data = True
+
+_TrackedManagerBase = models.Manager.from_queryset(TrackedQuerySet)  # named: django-stubs resolves it so
 
 
-class TrackedManager(models.Manager.from_queryset(TrackedQuerySet)):
+class TrackedManager(_TrackedManagerBase):
     """The default manager of a clinical record: keeps its history and refuses hard deletes.
 
     `untracked` names fields that are bookkeeping, not record (a reminder's lease): a write that

@@ -13,16 +13,18 @@ so the time the lockout page gives stays true however often someone tries again.
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import cast
 
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cool_off, get_failure_limit
 from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, signals
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.models import User
 from django.contrib.auth.views import PasswordChangeView as DjangoPasswordChangeView
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
@@ -36,6 +38,7 @@ from django.views.generic import TemplateView
 
 from . import demo_accounts
 from .access import ClinicPermissionRequiredMixin
+from .auth_types import AuthenticatedHttpRequest
 
 LOCKED_OUT_TEMPLATE = "registration/locked_out.html"
 MANAGE_PERMISSION = "auth.change_user"
@@ -51,7 +54,8 @@ class SignInForm(AuthenticationForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["username"].validators.append(MaxLengthValidator(self.fields["username"].max_length))
+        username = cast(forms.CharField, self.fields["username"])  # AuthenticationForm's UsernameField
+        username.validators.append(MaxLengthValidator(username.max_length))
 
     def confirm_login_allowed(self, user) -> None:
         super().confirm_login_allowed(user)
@@ -107,7 +111,7 @@ def locked_until(request: HttpRequest, username: str) -> dt.datetime | None:
     AxesProxyHandler.update_request(request)
     last = AccessAttempt.objects.filter(
         username=username,
-        ip_address=request.axes_ip_address,
+        ip_address=request.axes_ip_address,  # type: ignore[attr-defined]  # set by AxesProxyHandler.update_request
         attempt_time__gt=timezone.now() - cool_off(),
     ).aggregate(last=Max("attempt_time"))["last"]
     return last + cool_off() if last else None
@@ -131,7 +135,7 @@ def lockout_response(
     return render(request, LOCKED_OUT_TEMPLATE, context, status=settings.AXES_HTTP_RESPONSE_CODE)
 
 
-def record_failed_code(request: HttpRequest, user: AbstractBaseUser) -> int:
+def record_failed_code(request: HttpRequest, user: User) -> int:
     """Count a wrong two-factor code (or recovery code, or current password when changing it) as a failed
     sign-in; return how many tries are left (0: now locked).
 
@@ -155,6 +159,8 @@ class PasswordChangeView(DjangoPasswordChangeView):
     The same (username, address) pair as the sign-in page: locked, the user is signed out and sees the
     lockout page, and cannot sign in again from here until the cool-off ends or the manager unlocks.
     """
+
+    request: AuthenticatedHttpRequest
 
     def post(self, request, *args, **kwargs):
         if is_locked(request, request.user.get_username()):

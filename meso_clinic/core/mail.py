@@ -6,6 +6,7 @@ directly in any mail client and is easy to assert on.
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 
 from django.conf import settings
@@ -18,12 +19,13 @@ class EmlFileBackend(BaseEmailBackend):
         super().__init__(*args, **kwargs)
         self.directory = Path(file_path or settings.EMAIL_FILE_PATH)
 
-    def send_messages(self, email_messages: list[EmailMessage]) -> int:
+    def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
         self.directory.mkdir(parents=True, exist_ok=True)
         sent = 0
         for message in email_messages:
             stamp = dt.datetime.now(tz=dt.UTC).strftime("%Y%m%dT%H%M%S")
             path = self.directory / f"{stamp}-{uuid.uuid4().hex[:12]}.eml"
-            path.write_bytes(message.message().as_bytes(linesep="\r\n"))
+            # Django 5.2's SafeMIME messages take linesep; django-stubs 6 describes Django 6's message().
+            path.write_bytes(message.message().as_bytes(linesep="\r\n"))  # type: ignore[call-arg]
             sent += 1
         return sent

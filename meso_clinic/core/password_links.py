@@ -9,8 +9,8 @@ PASSWORD_RESET_TIMEOUT (Django's default, 3 days).
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.urls import reverse, reverse_lazy
@@ -22,7 +22,7 @@ from .account_notices import render_staff_email, staff_language
 from .people import display_name
 
 
-def set_password_url(user: AbstractBaseUser) -> str:
+def set_password_url(user: User) -> str:
     token = default_token_generator.make_token(user)
     return settings.SITE_URL.rstrip("/") + reverse("password_set", kwargs={"pk": user.pk, "token": token})
 
@@ -31,7 +31,7 @@ def link_days() -> int:
     return max(1, round(settings.PASSWORD_RESET_TIMEOUT / 86400))
 
 
-def send_set_password_link(*, user: AbstractBaseUser, requested_by: AbstractBaseUser) -> bool:
+def send_set_password_link(*, user: User, requested_by: User) -> bool:
     """Email `user` a link to set her own password, once the current transaction commits.
 
     False (nothing sent) for an account without an email address. The link is made when the email is sent,

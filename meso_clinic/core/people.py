@@ -6,11 +6,11 @@ the roles table (meso_clinic/core/roles.py) is the one place that says which rol
 """
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, Permission
+from django.contrib.auth.models import Permission, User
 from django.db.models import Q, QuerySet
 
 
-def display_name(user: AbstractBaseUser | None) -> str:
+def display_name(user: User | None) -> str:
     """A person's full name, else the username ("" for nobody)."""
     if user is None:
         return ""

@@ -19,8 +19,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser, Group, Permission
+from django.contrib.auth.models import AnonymousUser, Group, Permission, User
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
@@ -103,9 +102,6 @@ class ClinicModelBackend(ModelBackend):
         return user_obj._perm_cache
 
 
-User = get_user_model()
-
-
 @receiver(m2m_changed, sender=User.groups.through, dispatch_uid="clinic_access_user_groups")
 @receiver(m2m_changed, sender=User.user_permissions.through, dispatch_uid="clinic_access_user_perms")
 @receiver(m2m_changed, sender=Group.permissions.through, dispatch_uid="clinic_access_group_perms")
@@ -136,7 +132,7 @@ def _user_saved(sender, instance, created, **kwargs) -> None:
         access_changed()
 
 
-def has_clinic_role(user: AbstractBaseUser | AnonymousUser) -> bool:
+def has_clinic_role(user: User | AnonymousUser) -> bool:
     """A signed-in member of at least one clinic role (or a superuser)."""
     if not user.is_authenticated or not user.is_active:
         return False
@@ -144,5 +140,5 @@ def has_clinic_role(user: AbstractBaseUser | AnonymousUser) -> bool:
     return user.is_superuser or bool(clinic_access(user).roles)
 
 
-def role_names(user: AbstractBaseUser) -> list[str]:
+def role_names(user: User) -> list[str]:
     return list(clinic_access(user).roles)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
+from .auth_types import AuthenticatedHttpRequest
 from .models import StaffPreference
 
 
@@ -46,6 +47,7 @@ class LanguageForm(forms.Form):
 class LanguageView(FormView):
     form_class = LanguageForm
     template_name = "registration/language.html"
+    request: AuthenticatedHttpRequest
 
     def get_initial(self):
         return {"language": staff_language(self.request.user) or translation.get_language()}
@@ -55,6 +57,6 @@ class LanguageView(FormView):
         StaffPreference.objects.update_or_create(user=self.request.user, defaults={"language": language})
         with translation.override(language):  # said in the language just chosen
             messages.success(self.request, gettext("Your language is saved: %(language)s.") % {
-                "language": gettext(dict(settings.LANGUAGES)[language])
+                "language": str(dict(settings.LANGUAGES)[language])  # a lazy name: said in the language chosen
             })
         return redirect("language")

@@ -9,7 +9,7 @@ Shown once: `make_new` returns the new codes and the caller shows them on the ne
 cannot be looked up again (make new ones instead, which removes the old ones).
 """
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
@@ -26,16 +26,16 @@ def display(code: str) -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
-def device_for(user: AbstractBaseUser) -> StaticDevice | None:
+def device_for(user: User) -> StaticDevice | None:
     return StaticDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
 
 
-def codes_left(user: AbstractBaseUser) -> int:
+def codes_left(user: User) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
 @transaction.atomic
-def make_new(*, user: AbstractBaseUser) -> list[str]:
+def make_new(*, user: User) -> list[str]:
     """Ten new codes for `user` (as she should see them); any older ones stop working."""
     remove(user=user)
     device = StaticDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=True)
@@ -46,7 +46,7 @@ def make_new(*, user: AbstractBaseUser) -> list[str]:
     return [display(code) for code in sorted(codes)]
 
 
-def remove(*, user: AbstractBaseUser) -> int:
+def remove(*, user: User) -> int:
     """Remove `user`'s recovery codes (the tokens go with their device); returns how many rows went."""
     removed, _details = StaticDevice.objects.filter(user=user).delete()
     return removed

@@ -47,9 +47,9 @@ class RequestBodyLimitMiddleware:
         except Resolver404:
             return HttpResponse(_("This request is too large."), status=413, content_type="text/plain")
         view_class = getattr(match.func, "view_class", None)
-        limit = view_class.max_request_bytes() if hasattr(view_class, "max_request_bytes") else default
+        limit = view_class.max_request_bytes() if view_class and hasattr(view_class, "max_request_bytes") else default
         if declared <= limit:
             return None
-        if hasattr(view_class, "request_too_large"):
+        if view_class and hasattr(view_class, "request_too_large"):
             return view_class.request_too_large(request, declared, **match.kwargs)
         return HttpResponse(_("This request is too large."), status=413, content_type="text/plain")

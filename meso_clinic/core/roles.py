@@ -8,7 +8,7 @@ give one person two roles.
 from collections.abc import Iterable
 
 from django.apps import apps as django_apps
-from django.contrib.auth.models import AbstractBaseUser, Group, Permission
+from django.contrib.auth.models import Group, Permission, User
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_noop
 
@@ -127,7 +127,7 @@ SUPERUSER_GRANTED_ROLES: frozenset[str] = frozenset(
 )
 
 
-def grantable_groups(user: AbstractBaseUser) -> QuerySet[Group]:
+def grantable_groups(user: User) -> QuerySet[Group]:
     """The groups `user` may give or take on the admin site.
 
     A superuser: every group. Anyone else: the clinic roles without authority, and only while the group in the

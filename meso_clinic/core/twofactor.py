@@ -28,9 +28,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth import login as auth_login
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.models import AnonymousUser, Permission
+from django.contrib.auth.models import AnonymousUser, Permission, User
 from django.contrib.auth.views import LoginView, redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.validators import RegexValidator
@@ -55,6 +54,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import lockout, recovery_codes
 from .access import ClinicPermissionRequiredMixin
+from .auth_types import AuthenticatedHttpRequest
 from .people import display_name
 from .roles import ROLES
 
@@ -77,7 +77,7 @@ PENDING_SECONDS = 300  # time to type the code; then the password is asked again
 # --- Who needs what ---------------------------------------------------------------------------
 
 
-def requires_two_factor(user: AbstractBaseUser | AnonymousUser) -> bool:
+def requires_two_factor(user: User | AnonymousUser) -> bool:
     """Physicians, the clinic manager and everyone who can open the administration site."""
     if not settings.TWO_FACTOR_REQUIRED or not user.is_authenticated:
         return False
@@ -102,11 +102,11 @@ def users_requiring_two_factor() -> QuerySet:
     ).distinct()
 
 
-def confirmed_device(user: AbstractBaseUser) -> TOTPDevice | None:
+def confirmed_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).order_by("pk").first()
 
 
-def second_step(user: AbstractBaseUser) -> str | None:
+def second_step(user: User) -> str | None:
     """What a user who gave the right password still owes: VERIFY (a code), ENROLL (an app), or None."""
     if confirmed_device(user) is not None:
         return VERIFY
@@ -115,13 +115,14 @@ def second_step(user: AbstractBaseUser) -> str | None:
     return None
 
 
-def pending_step(user: AbstractBaseUser | AnonymousUser) -> str | None:
+def pending_step(user: User | AnonymousUser) -> str | None:
     """For a signed-in session: the step it skipped (VERIFY or ENROLL), or None when nothing is owed.
 
     Only a session signed in some other way than the code page can owe one: from before issue 12, or
     whose user was given a role that needs two-factor sign-in, or set up an app at another computer.
     """
-    if not user.is_authenticated or user.is_verified():
+    # is_verified() is set on request.user by django-otp's OTPMiddleware, unknown to django-stubs' User.
+    if not user.is_authenticated or user.is_verified():  # type: ignore[attr-defined]
         return None
     return second_step(user)
 
@@ -129,7 +130,7 @@ def pending_step(user: AbstractBaseUser | AnonymousUser) -> str | None:
 # --- Between password and code: the pending sign-in, kept in the session -------------------------------
 
 
-def start_pending_sign_in(request: HttpRequest, user: AbstractBaseUser, *, next_url: str) -> None:
+def start_pending_sign_in(request: HttpRequest, user: User, *, next_url: str) -> None:
     """The password was right and a code is owed: remember who, in a new session id, signed in as no one.
 
     The password's hash is kept too (as Django's session auth hash): a password changed in between
@@ -149,7 +150,7 @@ def end_pending_sign_in(request: HttpRequest) -> None:
     request.session.pop(PENDING_SESSION_KEY, None)
 
 
-def pending_sign_in(request: HttpRequest) -> tuple[AbstractBaseUser | None, bool]:
+def pending_sign_in(request: HttpRequest) -> tuple[User | None, bool]:
     """The user whose code this session waits for, and whether a pending sign-in had just expired."""
     data = request.session.get(PENDING_SESSION_KEY)
     if not isinstance(data, dict):
@@ -157,7 +158,8 @@ def pending_sign_in(request: HttpRequest) -> tuple[AbstractBaseUser | None, bool
     if time.time() - data.get("at", 0) > PENDING_SECONDS:
         end_pending_sign_in(request)
         return None, True
-    user = get_user_model()._default_manager.filter(pk=data.get("user"), is_active=True).first()
+    user_pk = data.get("user")
+    user = None if user_pk is None else get_user_model()._default_manager.filter(pk=user_pk, is_active=True).first()
     if user is None or not constant_time_compare(data.get("hash", ""), user.get_session_auth_hash()):
         end_pending_sign_in(request)
         return None, True
@@ -165,7 +167,7 @@ def pending_sign_in(request: HttpRequest) -> tuple[AbstractBaseUser | None, bool
     return user, False
 
 
-def complete_sign_in(request: HttpRequest, user: AbstractBaseUser, device) -> str:
+def complete_sign_in(request: HttpRequest, user: User, device) -> str:
     """The code was right: sign in now (a new session id), the session verified by `device`; where to next."""
     data = request.session.pop(PENDING_SESSION_KEY, {})
     auth_login(request, user, backend=data.get("backend"))  # cycles the session key
@@ -327,10 +329,12 @@ class _PendingStepMixin:
     """
 
     request: HttpRequest
+    user: User  # the pending sign-in's (set by pending_or_login), or on the set-up page the signed-in user
 
     def pending_or_login(self, request: HttpRequest) -> HttpResponse | None:
-        self.user, expired = pending_sign_in(request)
-        if self.user is not None:
+        user, expired = pending_sign_in(request)
+        if user is not None:
+            self.user = user
             return None
         if expired:
             messages.info(request, _("Sign-in took too long. Enter your password again."))
@@ -340,7 +344,7 @@ class _PendingStepMixin:
         if "cancel" in request.POST:
             end_pending_sign_in(request)
             return redirect(settings.LOGIN_URL)
-        return super().post(request, *args, **kwargs)
+        return super().post(request, *args, **kwargs)  # type: ignore[misc]  # FormView's, next in the MRO
 
     def _refused(self, username: str) -> HttpResponse:
         """Locked: the pending sign-in ends, the lockout page says until when."""
@@ -353,7 +357,7 @@ class VerifyView(_PendingStepMixin, FormView):
     """ "Enter the 6-digit code": for a user who gave the right password and has an authenticator."""
 
     template_name = "registration/twofactor_verify.html"
-    form_class = CodeForm
+    form_class: type[forms.Form] = CodeForm
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:  # signed in already (with the code, or needing none)
@@ -540,7 +544,7 @@ class MakeRecoveryCodesView(View):
 
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         if confirmed_device(request.user) is None:
             messages.error(request, _("Set up an authenticator app first: recovery codes stand in for it."))
             return redirect("two_factor")
@@ -555,6 +559,7 @@ class SettingsView(TemplateView):
     """Anyone signed in: whether two-factor sign-in is on, required, and the switch when it is optional."""
 
     template_name = "registration/twofactor_settings.html"
+    request: AuthenticatedHttpRequest
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -568,7 +573,7 @@ class SettingsView(TemplateView):
 class TurnOffView(View):
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         if requires_two_factor(request.user):
             messages.error(request, _("Your role needs two-factor sign-in: it cannot be turned off."))
         else:
