@@ -136,6 +136,15 @@ class Reminder(models.Model):
             "id": self.pk, "kind": self.get_kind_display(), "status": self.get_status_display()
         }
 
+    # The pages say when an email went and why one failed; templates ask these, not the stored codes.
+    @property
+    def is_sent(self) -> bool:
+        return self.status == self.Status.SENT
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == self.Status.FAILED
+
 
 class SideEffectReport(models.Model):
     """What a patient reported through the signed link in an email, and how staff closed it."""
@@ -181,6 +190,15 @@ class SideEffectReport(models.Model):
 
     def __str__(self) -> str:
         return _("Side-effect report %(id)s") % {"id": self.pk}
+
+    @property
+    def is_open(self) -> bool:
+        """Still waiting for staff: it may be closed, and the list of open reports shows it."""
+        return self.status == self.Status.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
 
     @property
     def effect_labels(self) -> list[str]:

@@ -219,12 +219,14 @@ class ReportListView(ClinicPermissionRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        status = "closed" if self.request.GET.get("status") == "closed" else "open"
-        self.status = status
-        return SideEffectReport.objects.filter(status=status).select_related("session__patient")
+        closed = self.request.GET.get("status") == SideEffectReport.Status.CLOSED  # anything else: the open ones
+        self.status = SideEffectReport.Status.CLOSED if closed else SideEffectReport.Status.OPEN
+        return SideEffectReport.objects.filter(status=self.status).select_related("session__patient")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(status=self.status, **kwargs)
+        listing_open = self.status == SideEffectReport.Status.OPEN
+        other = SideEffectReport.Status.CLOSED if listing_open else SideEffectReport.Status.OPEN
+        return super().get_context_data(listing_open=listing_open, other_status=other.value, **kwargs)
 
 
 class ReportDetailView(ClinicPermissionRequiredMixin, DetailView):
@@ -240,7 +242,7 @@ class ReportDetailView(ClinicPermissionRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         log_patient_access(self.request.user, self.object.session.patient)
-        can_close = self.object.status == "open" and self.request.user.has_perm("aftercare.close_sideeffectreport")
+        can_close = self.object.is_open and self.request.user.has_perm("aftercare.close_sideeffectreport")
         if can_close and "form" not in kwargs:
             kwargs["form"] = CloseReportForm()
         return super().get_context_data(can_close=can_close, **kwargs)

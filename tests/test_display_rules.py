@@ -142,3 +142,77 @@ def test_the_rules_messages_write_dates_as_the_pages_do_in_both_languages():
     assert format_day(dt.date(2026, 11, 4)) == "04 Nov 2026"
     with translation.override("tr"):
         assert [format_day(dt.date(2026, m, 24)) for m in (2, 8, 11)] == ["24 Şub 2026", "24 Ağu 2026", "24 Kas 2026"]
+
+
+# --- Aftercare: emails and side-effect reports --------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", ["pending", "sending", "sent", "failed", "cancelled"])
+def test_a_reminder_says_whether_it_went_or_failed(status):
+    from aftercare.models import Reminder
+
+    assert set(Reminder.Status.values) == {"pending", "sending", "sent", "failed", "cancelled"}
+    reminder = Reminder(status=status)
+    assert reminder.is_sent is (status == "sent")
+    assert reminder.is_failed is (status == "failed")
+
+
+def test_the_patients_emails_show_the_time_sent_and_the_failure():
+    from django.template.loader import render_to_string
+
+    from aftercare.models import Reminder
+
+    due = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.UTC)
+    reminders = [
+        Reminder(kind="aftercare_sheet", status="sent", due_at=due, sent_at=due),
+        Reminder(kind="aftercare_sheet", status="failed", due_at=due, last_error="550 No such user"),
+        Reminder(kind="aftercare_sheet", status="cancelled", due_at=due),
+    ]
+    with translation.override("en"):
+        page = render_to_string(
+            "aftercare/includes/patient_emails.html", {"reminders": reminders, "patient": Patient()}
+        )
+    cells = [row.split("<td>")[3].split("</td>")[0] for row in page.split("<tr>")[2:]]
+    assert cells == ["Sent 23 Nov 12:30", '<span class="text-danger fw-semibold">Failed</span>: 550 No such user',
+                     "Cancelled"]
+
+
+@pytest.mark.parametrize("status", ["open", "closed"])
+def test_a_side_effect_report_is_open_until_closed(status):
+    from aftercare.models import SideEffectReport
+
+    assert set(SideEffectReport.Status.values) == {"open", "closed"}
+    report = SideEffectReport(status=status)
+    assert report.is_open is (status == "open")
+    assert report.is_closed is (status == "closed")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("asked", "listing_open", "other", "heading"),
+    [(None, True, "closed", "Side-effect reports: open"), ("open", True, "closed", "Side-effect reports: open"),
+     ("closed", False, "open", "Side-effect reports: closed"), ("Closed", True, "closed", "Side-effect reports: open")],
+)
+def test_the_report_list_says_which_reports_it_lists_and_links_the_others(client, nurse, asked, listing_open, other,
+                                                                          heading):
+    from django.urls import reverse
+
+    client.force_login(nurse)
+    response = client.get(reverse("aftercare:reports"), {"status": asked} if asked else {})
+    assert response.context["listing_open"] is listing_open and response.context["other_status"] == other
+    page = response.content.decode()
+    assert heading in page and f'href="?status={other}"' in page
+    assert ("No open report." if listing_open else "No closed report.") in page
+
+
+# --- The history page ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("action", "is_creation"), [("created", True), ("changed", False), ("deleted", False)])
+def test_a_records_first_history_entry_lists_its_values(action, is_creation):
+    from meso_clinic.core.models import HistoryEntry
+    from meso_clinic.overview.history_lines import HistoryRow
+
+    assert action in HistoryEntry.Action.values
+    row = HistoryRow(at=dt.datetime(2026, 11, 23, tzinfo=dt.UTC), who="", action=action, action_label="", part="")
+    assert row.is_creation is is_creation

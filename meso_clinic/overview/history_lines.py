@@ -14,14 +14,13 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from meso_clinic.core.history import is_tracked, tracked_fields
 from meso_clinic.core.models import HistoryEntry
 from meso_clinic.core.people import display_name
+from meso_clinic.core.templatetags.clinic_dates import stored_day, stored_time
 
 from .record_labels import STORED_ENGLISH_FIELDS, actor_words, field_label
 
@@ -43,6 +42,11 @@ class HistoryRow:
     action_label: str
     part: str  # "" for the record itself, else which part of it ("Revitalising vitamin complex in session 12")
     lines: list[ChangeLine] = field(default_factory=list)
+
+    @property
+    def is_creation(self) -> bool:
+        """A record's first entry: the page lists the values it was recorded with, not changes."""
+        return self.action == HistoryEntry.Action.CREATED
 
 
 def record_parts(model: type[models.Model]) -> list[tuple[type[models.Model], models.ForeignKey]]:
@@ -149,16 +153,9 @@ def words(f: models.Field, value: Any, labels: dict | None = None) -> str:
     if isinstance(f, models.BooleanField):
         return gettext("Yes") if value else gettext("No")
     if isinstance(f, models.DateTimeField):
-        try:
-            moment = dt.datetime.fromisoformat(value)
-        except (TypeError, ValueError):
-            return str(value)
-        return date_format(timezone.localtime(moment) if timezone.is_aware(moment) else moment, "j M Y H:i")
+        return stored_time(value)
     if isinstance(f, models.DateField):
-        try:
-            return date_format(dt.date.fromisoformat(value), "j M Y")
-        except (TypeError, ValueError):
-            return str(value)
+        return stored_day(value)
     if f.name in STORED_ENGLISH_FIELDS and isinstance(value, str):
         return gettext(value)  # an unknown text (an SMTP server's answer) comes back as it is
     return _plain_words(value)

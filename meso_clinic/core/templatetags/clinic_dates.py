@@ -6,6 +6,10 @@ the month and weekday names once per language; it gives exactly what `|date:` gi
 same time zone: `expects_localtime`), and hands anything it does not handle (other format
 characters, escapes, format names such as "SHORT_DATE_FORMAT", values that are not dates) to
 Django's filter.
+
+`stored_time` and `stored_day` show a time or a date kept as ISO 8601 text (a history entry's values,
+a patient's export) the same way, through `clinic_date`: the one formatter of stored times, used by the
+history page and the export's `when` and `day` filters.
 """
 
 import datetime as dt
@@ -13,7 +17,7 @@ from collections.abc import Callable
 
 from django import template
 from django.template.defaultfilters import date as django_date
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.dateformat import re_formatchars
 from django.utils.dates import MONTHS, MONTHS_3, WEEKDAYS, WEEKDAYS_ABBR
 
@@ -81,3 +85,30 @@ def clinic_date(value, arg=None):
         return django_date(value, arg)
     names = _names_now()
     return "".join(piece if isinstance(piece, str) else piece(value, names) for piece in compiled[0])
+
+
+NONE = "—"
+STORED_TIME_FORMAT = "j M Y H:i"
+STORED_DAY_FORMAT = "j M Y"
+
+
+def stored_time(value: str | None) -> str:
+    """A time kept as ISO 8601 text ("2026-11-23T09:30:00+00:00") as staff read it: "23 Nov 2026 12:30", in the
+    clinic's zone and the active language. "—" for none; text that is not a time is shown as it is."""
+    if not value:
+        return NONE
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return clinic_date(timezone.localtime(moment) if timezone.is_aware(moment) else moment, STORED_TIME_FORMAT)
+
+
+def stored_day(value: str | None) -> str:
+    """A date kept as ISO 8601 text ("2026-11-23") as "23 Nov 2026"; "—" for none, other text as it is."""
+    if not value:
+        return NONE
+    try:
+        return clinic_date(dt.date.fromisoformat(value), STORED_DAY_FORMAT)
+    except (TypeError, ValueError):
+        return str(value)
