@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "meso_clinic.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Tablet mode (issue 15): a session locked to a patient's own pages reaches nothing else (core/kiosk.py).
+    "meso_clinic.core.kiosk.KioskLockMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -296,6 +298,9 @@ ELIGIBILITY_MIN_AGE_YEARS = env.int("ELIGIBILITY_MIN_AGE_YEARS", default=18)
 ELIGIBILITY_ISOTRETINOIN_MONTHS = env.int("ELIGIBILITY_ISOTRETINOIN_MONTHS", default=6)
 ELIGIBILITY_RECENT_PROCEDURE_WEEKS = env.int("ELIGIBILITY_RECENT_PROCEDURE_WEEKS", default=4)
 APPROVAL_VALID_DAYS = env.int("APPROVAL_VALID_DAYS", default=180)  # a physician's approval, from its day
+# The patient's own intake (issue 15; patients/invitations.py): an emailed link lasts days, the tablet a visit.
+INTAKE_LINK_MAX_AGE_DAYS = env.int("INTAKE_LINK_MAX_AGE_DAYS", default=7)
+INTAKE_TABLET_MAX_AGE_HOURS = env.int("INTAKE_TABLET_MAX_AGE_HOURS", default=2)
 # Patch tests (treatments/patch_tests.py) and sessions.
 PATCH_TEST_MIN_HOURS = env.int("PATCH_TEST_MIN_HOURS", default=24)
 PATCH_TEST_READ_WINDOW_HOURS = env.int("PATCH_TEST_READ_WINDOW_HOURS", default=72)

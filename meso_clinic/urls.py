@@ -56,6 +56,8 @@ urlpatterns = [
     path("", include("meso_clinic.overview.record_urls")),
     # The patients' pages and the patient's own page (which shows every app) in one namespace.
     path("patients/", include((patient_urls.urlpatterns + patient_page.patient_urlpatterns, "patients"))),
+    # The patient's own intake pages behind her link ("/q/<token>/", namespace "intake"; issue 15).
+    path("", include("patients.link_urls")),
     path("treatments/", include("treatments.urls")),
     path("", include("aftercare.urls")),
     path("admin/", admin.site.urls),

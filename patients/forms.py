@@ -127,12 +127,14 @@ class IntakeForm(forms.Form):
     stored answers never hold a stale detail.
     """
 
-    def __init__(self, *args, on: dt.date, **kwargs) -> None:
+    def __init__(self, *args, on: dt.date, keys: list[str] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.on = on
         self.follow_up_of = questionnaire.parents()
         for question in questionnaire.all_questions():
-            self.fields[question.key] = self._field(question)
+            # `keys`: only these questions (one section of the patient's own intake, patients/link_views.py).
+            if keys is None or question.key in keys:
+                self.fields[question.key] = self._field(question)
 
     def _field(self, question: questionnaire.Question) -> forms.Field:
         is_follow_up = question.key in self.follow_up_of
@@ -169,7 +171,7 @@ class IntakeForm(forms.Form):
         cleaned = super().clean()
         for question in questionnaire.all_questions():
             key = question.key
-            if key in self.errors:
+            if key in self.errors or key not in self.fields:
                 continue
             value = cleaned.get(key)
             parent = self.follow_up_of.get(key)

@@ -207,6 +207,14 @@ class AnswerShown:
         return self.answer == STORED_YES
 
 
+class AnsweredBy(models.TextChoices):
+    """Who answered a screening's questions."""
+
+    STAFF = "staff", _("Staff, with the patient")
+    PATIENT_LINK = "patient_link", _("The patient, through the emailed link")
+    PATIENT_TABLET = "patient_tablet", _("The patient, on the clinic's tablet")
+
+
 class EligibilityScreening(models.Model):
     """One intake questionnaire, the rules' outcome on it, and the physician's decision.
 
@@ -219,6 +227,11 @@ class EligibilityScreening(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="screenings")
     taken_at = models.DateTimeField()
     taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Who gave the answers (issue 15). For the patient's own answers `taken_by` is the staff member who sent
+    # her the link or handed her the tablet: the person answerable for the invitation, not the one who typed.
+    answered_by = models.CharField(
+        _("answered by"), max_length=16, choices=AnsweredBy.choices, default=AnsweredBy.STAFF
+    )
     questionnaire_version = models.CharField(max_length=20)
     answers = models.JSONField()
     answer_record = models.JSONField(help_text="[[section, question, answer, is follow-up], ...] as shown on the day")
@@ -300,3 +313,48 @@ class EligibilityScreening(models.Model):
             and self.valid_until is not None
             and timezone.localdate(self.decided_at) <= day <= self.valid_until
         )
+
+
+class IntakeInvitation(models.Model):
+    """The patient's own way in to her intake questionnaire (issue 15): an emailed link or the clinic's tablet.
+
+    The link's token is random and only its SHA-256 is stored (patients/invitations.py), so a database dump
+    opens nothing. Her answers are kept section by section in `draft` until she submits them; submitting
+    writes one screening (`screening` is unique: a double tap cannot make two) and spends the link.
+    """
+
+    class Channel(models.TextChoices):
+        LINK = "link", _("Emailed link")
+        TABLET = "tablet", _("Clinic tablet")
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="intake_invitations")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    # {question key: answer as posted ("True"/"False", text, "YYYY-MM-DD")}: what she has answered so far.
+    draft = models.JSONField(default=dict, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    screening = models.OneToOneField(
+        EligibilityScreening, null=True, blank=True, on_delete=models.PROTECT, related_name="invitation"
+    )
+    # Set when every step of her link is done (the intake, then the consents): the link then opens nothing.
+    spent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="intake_invitation_submitted_with_screening",
+                condition=models.Q(submitted_at__isnull=True, screening__isnull=True)
+                | models.Q(submitted_at__isnull=False, screening__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Intake invitation {self.pk} ({self.channel})"
+
+    @property
+    def answered_by(self) -> str:
+        return AnsweredBy.PATIENT_TABLET if self.channel == self.Channel.TABLET else AnsweredBy.PATIENT_LINK

@@ -12,7 +12,16 @@ from django.utils.translation import gettext as _
 from meso_clinic.core.clock import clinic_zone
 
 from . import eligibility, questionnaire
-from .models import STORED_NO, STORED_NOT_ASKED, STORED_YES, Decision, EligibilityScreening, Outcome, Patient
+from .models import (
+    STORED_NO,
+    STORED_NOT_ASKED,
+    STORED_YES,
+    AnsweredBy,
+    Decision,
+    EligibilityScreening,
+    Outcome,
+    Patient,
+)
 
 
 class DecisionRefused(Exception):
@@ -46,9 +55,17 @@ def _as_json(value: Any) -> Any:
 
 @transaction.atomic
 def screening_take(
-    *, patient: Patient, answers: dict[str, Any], taken_by: AbstractBaseUser, at: dt.datetime | None = None
+    *,
+    patient: Patient,
+    answers: dict[str, Any],
+    taken_by: AbstractBaseUser,
+    at: dt.datetime | None = None,
+    answered_by: str = AnsweredBy.STAFF,
 ) -> EligibilityScreening:
     """Record an intake questionnaire with the rules' outcome on it, as one row.
+
+    `answered_by` says who gave the answers: staff, or the patient herself by link or tablet
+    (patients/invitations.py); the rules and the physician's review are the same for all.
 
     The questions, answers and reasons are stored in English whatever the language of the page, so
     that every record reads the same; pages translate them when they show them.
@@ -69,6 +86,7 @@ def screening_take(
         patient=patient,
         taken_at=at,
         taken_by=taken_by,
+        answered_by=answered_by,
         questionnaire_version=questionnaire.VERSION,
         answers={key: _as_json(value) for key, value in answers.items()},
         answer_record=record,

@@ -124,6 +124,14 @@ class IntakeView(ClinicPermissionRequiredMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "on": self.today}
 
+    def get_initial(self):
+        # "Go through the answers with the patient": the staff form starts from her own screening's answers; saving
+        # writes a new screening (answered by staff), and hers stays as she gave it: the record keeps both.
+        source = EligibilityScreening.objects.filter(
+            pk=query_id(self.request.GET, "from"), patient=self.patient
+        ).only("answers").first()
+        return dict(source.answers) if source is not None else {}
+
     def get_context_data(self, **kwargs):
         log_patient_access(self.request.user, self.patient)
         return super().get_context_data(patient=self.patient, version=questionnaire.VERSION, **kwargs)

@@ -48,6 +48,8 @@ patients:intake_print             y . y .
 patients:screening                y y y y
 patients:decide                   . . y .
 patients:review_queue             . . y .
+patients:intake_send              y . y .
+patients:intake_tablet            y . y .
 treatments:catalogue              y y y y
 treatments:recall                 y y y y
 treatments:day                    y y y y
@@ -79,7 +81,7 @@ EXPECTED = {
 }
 PUBLIC_PAGES = {name for name, rule in page_access().items() if rule == PUBLIC}
 STAFF_PAGES = [(name, params) for name, params in project_url_names() if name not in PUBLIC_PAGES]
-SAMPLE_KWARGS = {"pk": 1, "token": "not-a-signed-token"}
+SAMPLE_KWARGS = {"pk": 1, "token": "not-a-signed-token", "number": 1}
 
 
 def test_every_page_is_in_the_matrix_and_the_access_table():
@@ -160,7 +162,11 @@ def test_an_account_without_a_clinic_role_is_refused(client, outsider, name, par
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["aftercare:report", "aftercare:report_done", "aftercare:unsubscribe"])
+@pytest.mark.parametrize(
+    "name",
+    ["aftercare:report", "aftercare:report_done", "aftercare:unsubscribe", "intake:start", "intake:summary",
+     "intake:done"],
+)
 def test_patient_link_pages_refuse_a_forged_token_without_sign_in(client, name):
     response = client.get(reverse(name, args=["forged-token"]))
     assert response.status_code == 404
