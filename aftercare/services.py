@@ -82,9 +82,11 @@ def reminder_for_booked_session(session, *, now: dt.datetime) -> Reminder | None
 
 
 # Why a session's emails were cancelled, by the session's status. Stored in English (never in the language of
-# whoever clicked), shown translated (patients/templatetags/recorded_text.py `stored_text`, the history page).
+# whoever clicked), shown translated (patients/templatetags/recorded_text.py `stored_text`, the history page):
+# every status has a marked text (tests/test_stored_reasons.py), so the catalogue can translate each one.
 _SESSION_IS = {
     "booked": gettext_noop("The session is still booked."),
+    "arrived": gettext_noop("The patient has arrived for the session."),
     "performed": gettext_noop("The session took place."),
     "cancelled": gettext_noop("The session is cancelled."),
     "no_show": gettext_noop("The session is marked as a no-show."),
@@ -93,13 +95,15 @@ _SESSION_WAS = {
     "cancelled": gettext_noop("The session was cancelled."),
     "no_show": gettext_noop("The session was marked as a no-show."),
 }
+# A status added to Session.Status but not to the table above: still a marked English text, never the raw code.
+_SESSION_CHANGED = gettext_noop("The session's status changed.")
 
 
 def session_status_reason(status: str, *, just_changed: bool = False) -> str:
     """The English reason stored on a session's cancelled emails: "was cancelled" when the change cancels them
     (`just_changed`), "is cancelled" when a send finds the session so."""
     reason = (_SESSION_WAS if just_changed else {}).get(status) or _SESSION_IS.get(status)
-    return reason or f"The session is {status}."
+    return reason or _SESSION_CHANGED
 
 
 def reminders_cancel(session, *, reason: str) -> int:

@@ -218,6 +218,22 @@ def test_route_3_a_manager_cannot_make_a_second_manager_to_raise_her(client, man
     assert authority_holders() == set()
 
 
+def test_the_messages_about_several_roles_or_accounts_say_so(client, manager, reception, nurse):
+    """ngettext: 'the role Physician' for one, 'the roles ...' for two; one link not sent, or several."""
+    client.force_login(manager)
+    response = client.post("/admin/auth/user/add/", invite(groups=[str(group(PHYSICIAN).pk), str(group(MANAGER).pk)]))
+    page = response.content.decode()
+    assert "Only a superuser can give the roles " in page and "Only a superuser can give the role " not in page
+    assert "Physician" in page.split("can give the roles ")[1].split(".")[0]
+    response = client.post("/admin/auth/user/", {"action": "send_set_password_links",
+                                                  "_selected_action": [reception.pk, nurse.pk]}, follow=True)
+    page = response.content.decode()
+    assert "No links sent to ayse, selin: the accounts have no email address or are not active." in page
+    response = client.post("/admin/auth/user/", {"action": "send_set_password_links",
+                                                  "_selected_action": [reception.pk]}, follow=True)
+    assert "No link sent to selin: the account has no email address or is not active." in response.content.decode()
+
+
 def test_the_roles_a_manager_may_give_come_from_the_roles_table(manager):
     from django.contrib.auth.models import Permission
 

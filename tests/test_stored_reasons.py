@@ -87,9 +87,18 @@ def test_text_the_app_did_not_write_is_shown_as_it_was_stored():
 
 
 def test_every_session_status_has_an_english_reason():
+    """Each status has its own text, marked for the catalogue (the fallback used to be f"The session is {status}.",
+    untranslatable, and "The session is arrived." for a checked-in patient)."""
+    from aftercare.services import _SESSION_CHANGED, _SESSION_IS, _SESSION_WAS
+
+    assert set(Session.Status.values) <= set(_SESSION_IS)
+    marked = {*_SESSION_IS.values(), *_SESSION_WAS.values()}  # each written as gettext_noop("...")
     for status in Session.Status.values:
-        reason = session_status_reason(status)
-        assert reason.startswith("The session") and reason.endswith("."), status
+        for just_changed in (False, True):
+            reason = session_status_reason(status, just_changed=just_changed)
+            assert reason in marked and reason != _SESSION_CHANGED, status
+    assert session_status_reason("arrived") == "The patient has arrived for the session."
+    assert session_status_reason("some_new_status") == "The session's status changed."  # marked too
     assert session_status_reason("cancelled") == "The session is cancelled."  # found so by a send
     assert session_status_reason("cancelled", just_changed=True) == "The session was cancelled."  # cancelled now
 

@@ -386,7 +386,9 @@ def test_the_manager_removes_a_lost_phones_authenticator(client, manager, physic
 
     recovery_codes.make_new(user=physician)
     response = client.post(f"/accounts/two-factor/staff/{physician.pk}/reset/", follow=True)
-    assert "Mehmet's authenticator and recovery codes were removed" in unescape(response.content.decode())
+    assert (
+        "Mehmet's authenticator and recovery codes were removed: they set up a new authenticator at their next sign-in."
+    ) in unescape(response.content.decode())
     assert not TOTPDevice.objects.filter(user=physician).exists()
     assert not StaticDevice.objects.filter(user=physician).exists() and not StaticToken.objects.exists()
 
@@ -531,7 +533,9 @@ def test_wrong_recovery_codes_count_in_the_lockout(client, physician, clock):
     password_sign_in(client, "dr_yilmaz")
     for n in range(1, 5):
         response = client.post(RECOVERY, {"code": "aaaa-aaaa"})
-        assert f"({5 - n} more tries before sign-in is locked)" in response.content.decode()
+        left = 5 - n
+        tries = "1 more try" if left == 1 else f"{left} more tries"  # ngettext: one try, 2 tries
+        assert f"({tries} before sign-in is locked)" in response.content.decode()
         clock.shift(dt.timedelta(seconds=2 ** (n - 1)))  # django-otp's growing pause
     response = client.post(RECOVERY, {"code": "aaaa-aaaa"})
     assert response.status_code == 429 and "Sign-in locked" in response.content.decode()
@@ -545,7 +549,23 @@ def test_a_malformed_recovery_code_is_a_message_at_the_field(client, physician):
     recovery_codes.make_new(user=physician)
     password_sign_in(client, "dr_yilmaz")
     response = client.post(RECOVERY, {"code": "12345"})
-    assert field_error(response.content.decode()) == "A recovery code has 8 letters and digits, like abcd-efgh."
+    assert field_error(response.content.decode()) == (
+        "A recovery code has 8 letters and digits in two groups of four, like k7pq-3xmz."
+    )
+
+
+@pytest.mark.django_db
+def test_the_recovery_codes_example_has_the_form_of_a_real_code(physician):
+    """The translator found 'like abcd-efgh' under '8 letters and digits': the example had no digit."""
+    from meso_clinic.core.twofactor import RecoveryCodeForm
+
+    [message] = [str(v.message) for v in RecoveryCodeForm.base_fields["code"].validators if hasattr(v, "regex")]
+    example = re.search(r"like (\S+)\.$", message).group(1)
+    real = re.compile(r"^[a-z2-7]{4}-[a-z2-7]{4}$")
+    made = recovery_codes.make_new(user=physician)
+    assert len(made) == 10 and all(real.match(code) for code in made)
+    assert real.match(example) and re.search(r"\d", example) and re.search(r"[a-z]", example)
+    assert RecoveryCodeForm(data={"code": example}).is_valid()
 
 
 def test_making_new_recovery_codes_stops_the_old_ones(client, physician, clock):
@@ -563,6 +583,24 @@ def test_making_new_recovery_codes_stops_the_old_ones(client, physician, clock):
     assert response.status_code == 200 and "was used already" in response.content.decode()
     clock.shift(dt.timedelta(seconds=2))
     assert sign_in_with_recovery_code(type(client)(), new[0])["Location"] == "/patients/reviews/"
+
+
+def test_the_recovery_codes_paragraph_speaks_of_codes_that_exist(client, physician):
+    """'They cannot be shown again' followed 'You have no recovery codes yet', where 'they' were nothing."""
+    client.force_login(physician)
+
+    def paragraph() -> str:
+        page = client.get("/accounts/two-factor/").content.decode()
+        return " ".join(page.split('data-testid="recovery-codes-left">')[1].split("</p>")[0].split())
+
+    shown_once = "Recovery codes are shown only once, when you make them."
+    assert paragraph().startswith("You have no recovery codes yet") and paragraph().endswith(shown_once)
+    assert "They cannot be shown again" not in paragraph()
+    codes = recovery_codes.make_new(user=physician)
+    assert paragraph().startswith("You have 10 unused recovery codes")
+    assert paragraph().endswith("They cannot be shown again: making new ones stops the old ones from working.")
+    StaticToken.objects.filter(device__user=physician).delete()
+    assert paragraph() == f"You have used all your recovery codes. {shown_once}" and codes
 
 
 def test_without_an_authenticator_there_are_no_recovery_codes_to_make(client, reception):

@@ -82,7 +82,11 @@ class RolesWithinReachMixin:
         refused = [group for group in chosen if group.pk not in within and group not in held]
         if refused:
             raise ValidationError(
-                _("Only a superuser can give the role %(roles)s. Ask a superuser of the clinic to do it."),
+                ngettext(
+                    "Only a superuser can give the role %(roles)s. Ask a superuser of the clinic to do it.",
+                    "Only a superuser can give the roles %(roles)s. Ask a superuser of the clinic to do it.",
+                    len(refused),
+                ),
                 code="role_out_of_reach",
                 params={"roles": ", ".join(_(group.name) for group in refused)},
             )
@@ -260,7 +264,11 @@ class ClinicUserAdmin(UserAdmin):
         if skipped:
             messages.warning(
                 request,
-                _("No link sent to %(names)s: the account has no email address or is not active.")
+                ngettext(
+                    "No link sent to %(names)s: the account has no email address or is not active.",
+                    "No links sent to %(names)s: the accounts have no email address or are not active.",
+                    len(skipped),
+                )
                 % {"names": ", ".join(skipped)},
             )
 

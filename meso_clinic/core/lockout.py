@@ -33,6 +33,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -174,7 +175,12 @@ class PasswordChangeView(DjangoPasswordChangeView):
                 return self._locked_out()
             form.add_error(
                 "old_password",
-                _("%(tries)d more wrong tries lock your account.") % {"tries": tries_left},
+                ngettext(
+                    "%(tries)d more wrong try locks your account.",
+                    "%(tries)d more wrong tries lock your account.",
+                    tries_left,
+                )
+                % {"tries": tries_left},
             )
         return super().form_invalid(form)
 

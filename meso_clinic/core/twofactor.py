@@ -44,7 +44,7 @@ from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_otp import login as otp_login
@@ -293,7 +293,11 @@ class RecoveryCodeForm(forms.Form):
         label=gettext_lazy("Recovery code"),
         max_length=20,
         validators=[
-            RegexValidator(r"^[a-z2-7]{8}$", gettext_lazy("A recovery code has 8 letters and digits, like abcd-efgh."))
+            # The example is a real code's form (recovery_codes.display): letters and the digits 2-7, two fours.
+            RegexValidator(
+                r"^[a-z2-7]{8}$",
+                gettext_lazy("A recovery code has 8 letters and digits in two groups of four, like k7pq-3xmz."),
+            )
         ],
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false", "autofocus": True}
@@ -405,9 +409,12 @@ class VerifyView(_PendingStepMixin, FormView):
         return complete_sign_in(self.request, self.user, device)
 
     def wrong_code_message(self, tries_left: int) -> str:
-        return _(
+        return ngettext(
             "That code is not right. Check that the time on your phone is correct and enter the code "
-            "shown now (%(tries)d more tries before sign-in is locked)."
+            "shown now (%(tries)d more try before sign-in is locked).",
+            "That code is not right. Check that the time on your phone is correct and enter the code "
+            "shown now (%(tries)d more tries before sign-in is locked).",
+            tries_left,
         ) % {"tries": tries_left}
 
 
@@ -447,8 +454,10 @@ class RecoveryView(VerifyView):
         return next_url
 
     def wrong_code_message(self, tries_left: int) -> str:
-        return _(
-            "That recovery code is not right, or was used already (%(tries)d more tries before sign-in is locked)."
+        return ngettext(
+            "That recovery code is not right, or was used already (%(tries)d more try before sign-in is locked).",
+            "That recovery code is not right, or was used already (%(tries)d more tries before sign-in is locked).",
+            tries_left,
         ) % {"tries": tries_left}
 
 
@@ -634,7 +643,8 @@ class StaffDeviceResetView(ClinicPermissionRequiredMixin, View):
         name = display_name(member)
         if removed:
             message = _(
-                "%(name)s's authenticator and recovery codes were removed: they set up a new one at their next sign-in."
+                "%(name)s's authenticator and recovery codes were removed: they set up a new authenticator at their "
+                "next sign-in."
             )
             messages.success(request, message % {"name": name})
         else:
