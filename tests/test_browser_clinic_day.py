@@ -239,7 +239,7 @@ def test_a_clinic_day_from_registration_to_a_closed_side_effect_report(
         clock.move_to(MONDAY + dt.timedelta(minutes=25), tick=True)
         sign_in(page, "dr_yilmaz", PASSWORD)
         open_patient(page, "Kaya, Deniz", "Deniz Kaya")
-        page.get_by_role("link", name="Book a session").click()
+        page.get_by_role("link", name="Book the next session").click()  # the course's, the checklist's next step
         axe(page, "book a session")
         too_soon = MONDAY + dt.timedelta(minutes=35)
         book(page, at=too_soon, course=course_label)
@@ -289,7 +289,7 @@ def test_a_clinic_day_from_registration_to_a_closed_side_effect_report(
         clock.move_to(tuesday + dt.timedelta(minutes=5), tick=True)
         sign_in(page, "dr_yilmaz", PASSWORD)
         open_patient(page, "Kaya, Deniz", "Deniz Kaya")
-        page.get_by_role("link", name="Book a session").click()
+        page.get_by_role("link", name="Book the next session").click()
         booked_for = tuesday + dt.timedelta(minutes=15)  # 09:40
         book(page, at=booked_for, course=course_label)
         page.get_by_role("button", name="Check readiness first").click()
@@ -421,7 +421,8 @@ def test_a_17_year_old_cannot_be_treated_and_the_pages_say_why(page, axe, recept
         expect(page.get_by_role("button", name="Record decision")).to_have_count(0)
 
         page.get_by_role("link", name="Ece Demir").click()
-        page.get_by_role("link", name="Book a session").click()
+        expect(page.get_by_test_id("next-actions")).to_have_count(0)  # a hard stop: no treatment action at all
+        page.goto(f"/treatments/patients/{Patient.objects.get(given_name='Ece').pk}/sessions/new/")  # typed address
         page.get_by_label("Indication").select_option(label=INDICATION)
         page.get_by_label(VITAMINS).check()
         page.get_by_label("Fine needles").check()

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, Value
-from django.db.models.functions import Coalesce, Concat
+from django.db.models import Case, CharField, Count, Max, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 
 from meso_clinic.core.clock import clinic_zone
@@ -370,7 +370,7 @@ def patient_sessions(patient: Patient) -> QuerySet[Session]:
     return (
         Session.objects.filter(patient=patient)
         .select_related("indication")
-        .only("pk", "scheduled_at", "status", "indication__name")
+        .only("pk", "scheduled_at", "status", "course_id", "indication__name")
         .annotate(
             product_lots=ListAgg(
                 Concat(
@@ -378,10 +378,34 @@ def patient_sessions(patient: Patient) -> QuerySet[Session]:
                     Value(LOT_SEPARATOR),
                     Coalesce("session_products__batch__lot_number", Value("")),
                 )
-            )
+            ),
+            # What the patient page's checklist judges a booked session's patch tests by (split_product_refs).
+            product_refs=ListAgg(
+                Concat(
+                    Cast("session_products__product_id", CharField()),
+                    Value(LOT_SEPARATOR),
+                    Case(
+                        When(session_products__product__patch_test_required=True, then=Value("1")), default=Value("0")
+                    ),
+                    Value(LOT_SEPARATOR),
+                    "session_products__product__name",
+                    output_field=CharField(),
+                )
+            ),
         )
         .order_by("-scheduled_at", "-id")
     )
+
+
+def split_product_refs(value: str | None) -> list[tuple[int, bool, str]]:
+    """A `product_refs` ListAgg (patient_sessions, patient_treatment_summary's patch tests) as (product id, needs a
+    patch test by the catalogue, name) triples."""
+    refs = []
+    for item in split_list(value):
+        product_id, required, name = (item.split(LOT_SEPARATOR, 2) + ["", ""])[:3]
+        if product_id:  # a row without a product (none in practice) concatenates to separators only
+            refs.append((int(product_id), required == "1", name))
+    return refs
 
 
 def with_product_lists(sessions: list[Session]) -> list[Session]:
@@ -397,7 +421,13 @@ def patient_treatment_summary(patient: Patient, *, limit: int = 10, record_limit
     patch_tests, more_patch_tests = latest(
         PatchTest.objects.filter(patient=patient)
         .only("pk", "applied_at", "read_at", "result", "reaction_cleared_at")
-        .annotate(product_names=ListAgg("products__name"))
+        .annotate(
+            product_names=ListAgg("products__name"),
+            product_refs=ListAgg(
+                Concat(Cast("products__id", CharField()), Value(LOT_SEPARATOR + "1" + LOT_SEPARATOR), "products__name",
+                       output_field=CharField())
+            ),
+        )
         .order_by("-applied_at", "-id"),
         record_limit,
     )
