@@ -117,6 +117,7 @@ def test_the_aftercare_sheet_lists_every_instruction_of_the_plan(session, patien
     text, markup = text_and_html(render_reminder(reminders_of(session)["aftercare_sheet"]))
     shown = visible_text(markup)
     assert text.startswith(greeting) and heading in text and heading in shown
+    assert len(INSTRUCTIONS[language]) == len(INSTRUCTIONS[other]) >= 10  # the plan's lines, each checked below
     for line in INSTRUCTIONS[language]:
         assert f"- {line}\n" in text  # plain text: one instruction a line, with its apostrophes intact
         assert line in shown

@@ -38,6 +38,7 @@ from patients.models import EligibilityScreening, Patient
 from patients.services import screening_take
 from tests.fixtures.aftercare import performed_session
 from tests.fixtures.browser import screenshot_path, sign_in
+from tests.fixtures.pages import main_of
 from tests.fixtures.staff import PASSWORD
 from tests.fixtures.treatments import NOW, VITAMINS, answers, product, travel
 from treatments.models import PatchTest, Session, SessionProduct
@@ -271,6 +272,7 @@ def test_bulk_create_that_ignores_conflicts_records_only_the_rows_it_made(patien
 def test_bulk_update_keeps_history(patient, reception, nurse, physician):
     session = performed_session(patient, reception=reception, nurse=nurse, physician=physician, now=NOW)
     reminders = list(Reminder.objects.filter(session=session, status="pending"))
+    assert len(reminders) >= 5  # the after-session timeline: the loops below check each
     for r in reminders:
         r.last_error = "Checked by hand."
     Reminder.objects.bulk_update(reminders, ["last_error"])
@@ -340,7 +342,7 @@ def test_a_screenings_history_shows_the_decision_and_who_made_it(client, recepti
     client.force_login(physician)
     client.post(reverse("patients:decide", args=[screening.pk]), {"decision": "approved", "reason": "Fine."})
     html = client.get(history_url(screening)).content.decode()
-    assert "Mehmet" in html  # the physician's name, not the id
+    assert "Mehmet" in main_of(html)  # the physician's name, not the id (the navbar has it too: he is signed in)
     assert "Approve" in html and "Fine." in html
 
 
@@ -408,7 +410,11 @@ def test_the_systems_own_actors_have_words_for_the_history_page():
 
 def test_every_tracked_record_and_field_has_words_for_the_history_page():
     """A new tracked field without its label would show Django's default, in English only."""
-    for model in tracked_models():
+    models = tracked_models()
+    assert {"patients.patient", "patients.eligibilityscreening", "treatments.session", "aftercare.reminder"} <= {
+        model._meta.label_lower for model in models
+    }
+    for model in models:
         assert model._meta.label_lower in RECORD_NAMES, model
         fields = list(tracked_fields(model)) + list(model._meta.many_to_many)
         # Words: FIELD_LABELS', or the model's own verbose name when it is marked for translation.
