@@ -54,6 +54,8 @@ patients:intake_tablet            y . y .
 treatments:catalogue              y y y y
 treatments:recall                 y y y y
 treatments:day                    y y y y
+treatments:calendar               y y y y
+treatments:calendar_book          y y y .
 treatments:patch_tests_to_read    y y y y
 treatments:patch_test             y y y y
 treatments:patch_test_read        . y y .

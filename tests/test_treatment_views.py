@@ -162,7 +162,7 @@ PAGES = [
     # (url template, roles that get 200, roles that get 403)
     ("/treatments/catalogue/", {"reception", "nurse", "physician", "manager"}, {"outsider"}),
     ("/treatments/recall/", {"reception", "nurse", "physician", "manager"}, {"outsider"}),
-    ("/treatments/day/", {"reception", "nurse", "physician", "manager"}, {"outsider"}),
+    ("/treatments/calendar/", {"reception", "nurse", "physician", "manager"}, {"outsider"}),
     ("/treatments/patch-tests/", {"reception", "nurse", "physician", "manager"}, {"outsider"}),
     ("/treatments/patch-tests/{test}/", {"reception", "nurse", "physician", "manager"}, {"outsider"}),
     ("/treatments/patients/{patient}/patch-tests/new/", {"nurse", "physician"}, {"reception", "manager", "outsider"}),
@@ -639,34 +639,36 @@ def test_day_view_lists_todays_sessions_with_readiness_in_few_queries(
     )
     client.force_login(reception)
     with django_assert_max_num_queries(20):
-        response = client.get("/treatments/day/")
+        response = client.get("/treatments/calendar/", {"view": "day"})  # the day view is the calendar's day
     assert response.status_code == 200
-    rows = response.context["rows"]
-    assert len(rows) == 10 and tomorrow.pk not in [row["session"].pk for row in rows]
-    assert [row["readiness"].ready for row in rows] == [i % 2 == 0 for i in range(10)]
+    blocks = [b.item for c in response.context["page"].grid.columns for b in c.blocks]
+    assert len(blocks) == 10 and tomorrow.pk not in [b.session.pk for b in blocks]
+    assert [b.readiness.ready for b in sorted(blocks, key=lambda b: b.session.scheduled_at)] == [
+        i % 2 == 0 for i in range(10)
+    ]
     html = response.content.decode()
-    assert "Sessions on Monday 23 November 2026" in html
-    assert html.count(">Ready</span>") == 5 and html.count(">Not ready</span>") == 5
+    assert "Monday 23 November 2026" in html
+    assert html.count("✓ Ready</span>") == 5 and html.count("⚠ Not ready:</span>") == 5
     assert "No eligibility screening approved by a physician for that day." in html
     assert f"No patch test for {VITAMINS}." in html
     assert "Patient01 Kaya" in html and "12:30" in html and "17:00" in html
 
-    other = client.get("/treatments/day/", {"day": "2026-11-24"})
-    assert [row["session"] for row in other.context["rows"]] == [tomorrow]
+    other = client.get("/treatments/calendar/", {"view": "day", "date": "2026-11-24"})
+    assert [b.item.session for c in other.context["page"].grid.columns for b in c.blocks] == [tomorrow]
 
 
 def test_day_view_queries_do_not_grow_with_the_sessions(client, reception, nurse, physician, vitamins):
     make_day(1, reception=reception, nurse=nurse, physician=physician, vitamins=vitamins)
     client.force_login(reception)
-    client.get("/treatments/day/")  # warm caches that are not per request (content types)
+    client.get("/treatments/calendar/?view=day")  # warm caches that are not per request (content types)
     with CaptureQueriesContext(connection) as one:
-        client.get("/treatments/day/")
+        client.get("/treatments/calendar/?view=day")
     with allow_hard_delete():  # clinical records are never deleted, except to set up this test
         Session.objects.all().delete()
     make_day(12, reception=reception, nurse=nurse, physician=physician, vitamins=vitamins)
     with CaptureQueriesContext(connection) as twelve:
-        response = client.get("/treatments/day/")
-    assert len(response.context["rows"]) == 12
+        response = client.get("/treatments/calendar/?view=day")
+    assert response.content.decode().count('data-testid="cal-block"') == 12
     assert len(twelve) == len(one)
 
 
@@ -722,7 +724,9 @@ def test_unknown_ids_are_404_not_500(client, physician, method, url):
 )
 def test_garbage_day_shows_today_instead_of_failing(client, reception, day):
     client.force_login(reception)
-    response = client.get("/treatments/day/", {"day": day})
+    response = client.get("/treatments/day/", {"day": day})  # the old day view's address: the calendar's day
+    assert response.url == "/treatments/calendar/?date=2026-11-23&view=day"
+    response = client.get("/treatments/calendar/", {"date": day, "view": "day"})
     assert response.status_code == 200
     assert response.context["day"] == dt.date(2026, 11, 23)
 
@@ -738,7 +742,8 @@ def test_extreme_but_valid_days_do_not_fail(client, reception, day):
     """Out of the clinic's range (2000-2200): the page shows today instead of overflowing."""
     client.force_login(reception)
     client.raise_request_exception = False
-    assert client.get("/treatments/day/", {"day": day}).status_code == 200
+    assert client.get("/treatments/day/", {"day": day}).status_code == 302
+    assert client.get("/treatments/calendar/", {"date": day}).status_code == 200
 
 
 def test_garbage_course_param_on_the_booking_page_is_ignored(client, patient, physician):

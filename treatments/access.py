@@ -5,7 +5,9 @@ from meso_clinic.core.access import Rule
 PAGE_ACCESS: dict[str, Rule] = {
     "treatments:catalogue": "treatments.view_treatmentarea",
     "treatments:recall": ("treatments.view_batch", "treatments.view_session"),
-    "treatments:day": "treatments.view_session",
+    "treatments:day": "treatments.view_session",  # now a redirect to the calendar's day
+    "treatments:calendar": "treatments.view_session",
+    "treatments:calendar_book": "treatments.add_session",
     "treatments:patch_tests_to_read": "treatments.view_patchtest",
     "treatments:patch_test": "treatments.view_patchtest",
     "treatments:patch_test_read": "treatments.change_patchtest",

@@ -1,12 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import calendar_views, views
 
 app_name = "treatments"
 urlpatterns = [
     path("catalogue/", views.CatalogueView.as_view(), name="catalogue"),
     path("recall/", views.BatchRecallView.as_view(), name="recall"),
-    path("day/", views.DayView.as_view(), name="day"),
+    # The calendar (treatments/calendar.py); the old day view's address answers with the calendar's day.
+    path("calendar/", calendar_views.CalendarView.as_view(), name="calendar"),
+    path("calendar/book/", calendar_views.CalendarBookView.as_view(), name="calendar_book"),
+    path("day/", calendar_views.DayRedirectView.as_view(), name="day"),
     path("patch-tests/", views.PatchTestsToReadView.as_view(), name="patch_tests_to_read"),
     path("patch-tests/<int:pk>/", views.PatchTestDetailView.as_view(), name="patch_test"),
     path("patch-tests/<int:pk>/read/", views.PatchTestReadView.as_view(), name="patch_test_read"),
