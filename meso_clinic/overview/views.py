@@ -14,6 +14,8 @@ from patients.selectors import review_queue
 from treatments.models import Session
 from treatments.selectors import clinic_zone, day_sessions, patch_tests_to_read
 
+from . import work_lists
+
 # A glance: "1,000+" failed emails says as much as 7,925, and counting to 1,000 costs a tenth.
 DASHBOARD_CAP = 1000
 
@@ -48,11 +50,29 @@ class DashboardView(ClinicRoleRequiredMixin, TemplateView):
             open_reports = SideEffectReport.objects.filter(status=SideEffectReport.Status.OPEN)
             counts["open_reports"] = open_reports
             counts["escalated_reports"] = open_reports.filter(escalated=True)
-        if user.has_perm("aftercare.view_reminder"):
+        if user.has_perm("aftercare.change_reminder"):  # failed emails are shown to those who may send them again
             counts["failed_reminders"] = Reminder.objects.filter(status=Reminder.Status.FAILED)
         context.update(bounded_counts(cap=DASHBOARD_CAP, **counts), count_cap=DASHBOARD_CAP)
+        context.update(self.work_lists(user, now=now))
         if context.get("patient_count", 0) > DASHBOARD_CAP:
             estimate = estimated_rows(Patient)
             if estimate is not None:
                 context["patient_count"], context["patient_count_estimated"] = max(estimate, DASHBOARD_CAP), True
         return context
+
+    @staticmethod
+    def work_lists(user, *, now: dt.datetime) -> dict:
+        """The role's work lists (meso_clinic/overview/work_lists.py), WORK_LIST_SIZE lines each, each line a link
+        to where the work is done; a list the role does not work on is not loaded (None)."""
+        lists: dict = {"work_list_size": work_lists.WORK_LIST_SIZE}
+        if user.has_perm("treatments.view_session"):
+            lists["sessions"] = work_lists.session_lists(now=now)
+        if user.has_perm("treatments.change_patchtest"):  # those who read them
+            lists["to_read"] = work_lists.with_product_lists(
+                list(work_lists.patch_tests_readable(now=now)[: work_lists.WORK_LIST_SIZE])
+            )
+        if user.has_perm("patients.decide_screening"):
+            lists["to_review"] = list(review_queue()[: work_lists.WORK_LIST_SIZE])
+        if user.has_perm("aftercare.view_sideeffectreport"):
+            lists["reports"] = list(work_lists.reports_waiting()[: work_lists.WORK_LIST_SIZE])
+        return lists
