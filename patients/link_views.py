@@ -43,7 +43,7 @@ def link_problem(request, problem: str, *, language: str | None = None):
         return render(request, "patients/link_problem.html", {"problem": problem}, status=status)
 
 
-def _problem_language(token: str) -> str | None:
+def problem_language(token: str) -> str | None:
     row = IntakeInvitation.objects.filter(token_hash=hash_token(token)).select_related("patient").first()
     return row.patient.language if row else None
 
@@ -57,7 +57,7 @@ class LinkPage(View):
         try:
             self.invitation = invitation_for(token)
         except LinkProblem as refused:
-            return link_problem(request, refused.problem, language=_problem_language(token))
+            return link_problem(request, refused.problem, language=problem_language(token))
         self.token = token
         self.patient = self.invitation.patient
         self.today = timezone.localdate()

@@ -36,6 +36,7 @@ records:history_aftercare_sideeffectreport      . . y y
 records:history_patients_eligibilityscreening   . . y y
 records:history_patients_patient  . . y y
 records:history_treatments_consent              . . y y
+records:history_treatments_photoconsent         . . y y
 records:history_treatments_course . . y y
 records:history_treatments_patchtest            . . y y
 records:history_treatments_session              . . y y
@@ -62,6 +63,7 @@ treatments:patch_test_read        . y y .
 treatments:reaction_clear         . . y .
 treatments:patch_test_apply       . y y .
 treatments:consent                y y y .
+treatments:consent_print          y y y y
 treatments:course_create          y . y .
 treatments:session_book           y y y .
 treatments:session                y y y y

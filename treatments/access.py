@@ -1,6 +1,6 @@
 """Who may open the treatments' pages (rules as in meso_clinic/core/access.py, which merges every app's table)."""
 
-from meso_clinic.core.access import Rule
+from meso_clinic.core.access import PUBLIC, Rule
 
 PAGE_ACCESS: dict[str, Rule] = {
     "treatments:catalogue": "treatments.view_treatmentarea",
@@ -21,4 +21,8 @@ PAGE_ACCESS: dict[str, Rule] = {
     "treatments:session_reschedule": "treatments.change_session",
     "treatments:session_cancel": "treatments.change_session",
     "treatments:patient_sessions": ("patients.view_patient", "treatments.view_session"),
+    # The patient's own consent pages: her link's token is the key (treatments/sign_views.py; issue 15).
+    "treatments:consent_sign": PUBLIC,
+    "treatments:photo_consent_sign": PUBLIC,
+    "treatments:consent_print": "treatments.view_consent",
 }

@@ -101,7 +101,7 @@ class ConsentForm(RefusalFormMixin, forms.Form):
         self.fields["course"].label_from_instance = lambda c: gettext("The whole course: %(indication)s") % {
             "indication": c.indication.name
         }
-        self.current_text = current_consent_text()
+        self.current_text = current_consent_text(language=patient.language)  # the text in her language (issue 15)
         self.fields["text"].initial = self.current_text
 
 

@@ -184,9 +184,14 @@ class PatchTest(models.Model):
 
 
 class ConsentText(models.Model):
-    """A version of the informed-consent text. A published version is never edited: add a new one."""
+    """A version of the informed-consent text in one language. A published version is never edited: add a new one.
 
-    version = models.CharField(_("version"), max_length=20, unique=True)
+    The text in force for a patient is the latest published in her language (treatments/selectors.py
+    current_consent_text); each version is written in every language the clinic speaks, with the same content.
+    """
+
+    version = models.CharField(_("version"), max_length=20)
+    language = models.CharField(_("language"), max_length=2, choices=Patient.Language.choices, default="en")
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"))
     published_at = models.DateTimeField(_("published"), default=timezone.now)
@@ -195,9 +200,12 @@ class ConsentText(models.Model):
         verbose_name = _("consent text")
         verbose_name_plural = _("consent texts")
         ordering = ["-published_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "language"], name="consent_text_one_version_per_language"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.title} (v{self.version})"
+        return f"{self.title} (v{self.version}, {self.language})"
 
 
 class Course(models.Model):
@@ -230,6 +238,14 @@ class Course(models.Model):
         ) % {"area": self.area, "count": self.planned_sessions}
 
 
+class SignedOn(models.TextChoices):
+    """Where a consent was given: recorded by staff (paper or spoken), or signed by the patient on a screen."""
+
+    STAFF = "staff", _("Recorded by staff")
+    TABLET = "tablet", _("The clinic's tablet")
+    PHONE = "phone", _("The patient's phone")
+
+
 class Consent(models.Model):
     """The patient's informed consent to a course (all its sessions) or to one session."""
 
@@ -239,14 +255,68 @@ class Consent(models.Model):
     consented_at = models.DateTimeField()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # Signed by the patient herself (issue 15; treatments/signing.py): her typed name, her drawn signature (a PNG,
+    # re-encoded), where she signed and the browser she used. For such a consent `recorded_by` is the staff
+    # member who sent her the link or handed her the tablet. Empty for a consent staff recorded on paper.
+    signed_name = models.CharField(_("name typed by the patient"), max_length=200, blank=True)
+    signature_png = models.BinaryField(null=True, blank=True, editable=False)
+    device = models.CharField(_("signed on"), max_length=8, choices=SignedOn.choices, default=SignedOn.STAFF)
+    user_agent = models.CharField(max_length=300, blank=True, editable=False)
+    invitation = models.OneToOneField(
+        "patients.IntakeInvitation", null=True, blank=True, on_delete=models.PROTECT, related_name="consent",
+        verbose_name=_("signed through the patient's link or tablet"),
+    )
 
     objects = TrackedManager()
 
     class Meta:
         ordering = ["-consented_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="consent_signed_by_patient_has_name_and_signature",
+                condition=Q(device="staff") | (~Q(signed_name="") & Q(signature_png__isnull=False)),
+            ),
+        ]
 
     def __str__(self) -> str:
         return _("Consent %(id)s (v%(version)s)") % {"id": self.pk, "version": self.text.version}
+
+
+class PhotoConsent(models.Model):
+    """The patient's consent to photographs of her treatment areas (issue 15), asked apart from the treatment's.
+
+    Its own row with its own scope, so that a refusal of photos never touches her consent to treatment, and
+    issue 16's before/after photos can ask what she agreed to (the latest one not withdrawn).
+    """
+
+    class Scope(models.TextChoices):
+        NONE = "none", _("No photographs")
+        RECORD = "record", _("For my clinical record only")
+        TEACHING = "teaching", _("For my record, and also for teaching or the clinic's marketing (without my name)")
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="photo_consents")
+    scope = models.CharField(_("photographs"), max_length=8, choices=Scope.choices)
+    given_at = models.DateTimeField(_("given"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    signed_name = models.CharField(_("name typed by the patient"), max_length=200, blank=True)
+    device = models.CharField(_("given on"), max_length=8, choices=SignedOn.choices, default=SignedOn.STAFF)
+    user_agent = models.CharField(max_length=300, blank=True, editable=False)
+    invitation = models.OneToOneField(
+        "patients.IntakeInvitation", null=True, blank=True, on_delete=models.PROTECT, related_name="photo_consent",
+        verbose_name=_("given through the patient's link or tablet"),
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    objects = TrackedManager()
+
+    class Meta:
+        ordering = ["-given_at"]
+        verbose_name = _("photo consent")
+
+    def __str__(self) -> str:
+        return f"Photo consent {self.pk} ({self.scope})"
 
 
 class Room(models.Model):

@@ -348,9 +348,11 @@ class TreatmentSummary:
     more_consents: bool = False
 
 
-def current_consent_text(*, at: dt.datetime | None = None) -> ConsentText | None:
-    """The consent text patients sign now: the latest published by `at` (one dated later is not out yet)."""
-    return ConsentText.objects.filter(published_at__lte=at or timezone.now()).order_by("-published_at").first()
+def current_consent_text(*, at: dt.datetime | None = None, language: str = "en") -> ConsentText | None:
+    """The consent text patients sign now: the latest published by `at` (one dated later is not out yet), in
+    `language` (the patient's); English when the clinic has none in her language yet."""
+    published = ConsentText.objects.filter(published_at__lte=at or timezone.now()).order_by("-published_at", "-id")
+    return published.filter(language=language).first() or published.filter(language="en").first()
 
 
 def previous_session_at(patient_id: int, *, before: dt.datetime, exclude: int | None = None) -> dt.datetime | None:

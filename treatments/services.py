@@ -151,7 +151,7 @@ def consent_record(
         raise Refused({"consented_at": _("A consent cannot be dated in the future.")})
     if course is not None and course.patient_id != patient.pk:
         raise Refused({"course": _("That course belongs to another patient.")})
-    current = current_consent_text(at=now)
+    current = current_consent_text(at=now, language=text.language)  # the text in force in the language shown
     if current is None or text.pk != current.pk:  # the page showed an older text, or one not yet published
         raise Refused({"": _(
             "This is not the consent text in force: show the patient the current text (reload the page) and "

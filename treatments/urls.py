@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import calendar_views, views
+from . import calendar_views, sign_views, views
 
 app_name = "treatments"
 urlpatterns = [
@@ -23,4 +23,8 @@ urlpatterns = [
     path("sessions/<int:pk>/perform/", views.SessionPerformView.as_view(), name="session_perform"),
     path("sessions/<int:pk>/reschedule/", views.SessionRescheduleView.as_view(), name="session_reschedule"),
     path("sessions/<int:pk>/cancel/", views.SessionCancelView.as_view(), name="session_cancel"),
+    # The patient's own consent pages, after her intake on the same link (issue 15; the token masked in logs).
+    path("sign/<str:token>/", sign_views.ConsentSignView.as_view(), name="consent_sign"),
+    path("sign/<str:token>/photos/", sign_views.PhotoConsentView.as_view(), name="photo_consent_sign"),
+    path("consents/<int:pk>/print/", sign_views.ConsentPrintView.as_view(), name="consent_print"),
 ]

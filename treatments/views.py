@@ -28,7 +28,7 @@ from .forms import (
     SessionBookForm,
     SessionPerformForm,
 )
-from .models import PatchTest, Session, TreatmentArea
+from .models import Consent, PatchTest, Session, TreatmentArea
 from .signals import warnings_for
 
 
@@ -218,6 +218,11 @@ class ConsentView(PatientFormView):
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "patient": self.patient}
+
+    def get_context_data(self, **kwargs):
+        # Her consents so far, each with its printable page (the text she signed and her signature; issue 15).
+        signed = Consent.objects.filter(patient=self.patient).select_related("text")[:20]
+        return super().get_context_data(signed_consents=signed, **kwargs)
 
     def perform(self, form):
         services.consent_record(

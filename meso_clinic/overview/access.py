@@ -20,6 +20,7 @@ PAGE_ACCESS: dict[str, Rule] = {
             "patients_eligibilityscreening",
             "patients_patient",
             "treatments_consent",
+            "treatments_photoconsent",
             "treatments_course",
             "treatments_patchtest",
             "treatments_session",

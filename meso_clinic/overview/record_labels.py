@@ -16,6 +16,7 @@ RECORD_NAMES = {
     "patients.eligibilityscreening": _("eligibility screening"),
     "treatments.patchtest": _("patch test"),
     "treatments.consent": _("consent"),
+    "treatments.photoconsent": _("photo consent"),
     "treatments.course": _("course"),
     "treatments.session": _("session"),
     "treatments.sessionproduct": _("product used in a session"),
