@@ -82,7 +82,8 @@ class SideEffectReportForm(forms.Form):
         return form
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # what Form.clean() returns (typed as optional)
         if not cleaned.get("effects") and not cleaned.get("warning_signs") and not cleaned.get("description"):
             raise forms.ValidationError(_("Tick what you notice, or describe it in a few words."))
         return cleaned

@@ -4,10 +4,14 @@ Pure data and one rule: a report with any warning sign, or marked severe, is esc
 """
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
-SIDE_EFFECTS: list[tuple[str, str]] = [
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
+SIDE_EFFECTS: "list[tuple[str, StrPromise]]" = [
     ("redness", _("Redness")),
     ("swelling", _("Swelling")),
     ("bruising", _("Bruising")),
@@ -22,7 +26,7 @@ SIDE_EFFECTS: list[tuple[str, str]] = [
     ("other", _("Something else")),
 ]
 
-WARNING_SIGNS: list[tuple[str, str]] = [
+WARNING_SIGNS: "list[tuple[str, StrPromise]]" = [
     ("spreading_redness", _("Redness or warmth that is spreading, or still there after 3 days")),
     ("pus", _("Pus or fluid coming from the area")),
     ("fever", _("Fever or chills")),

@@ -64,7 +64,10 @@ class ReportView(View):
             return None, "expired"
         except signing.BadSignature:
             return None, "invalid"
-        session = Session.objects.select_related("patient").filter(pk=data.get("s")).first()
+        session_pk = data.get("s")
+        session = (
+            None if session_pk is None else Session.objects.select_related("patient").filter(pk=session_pk).first()
+        )
         return (session, "") if session else (None, "invalid")
 
     def _refuse(self, request, problem: str):
@@ -129,7 +132,7 @@ class UnsubscribeView(View):
             patient_id = read_unsubscribe_token(token).get("p")
         except signing.BadSignature:
             return None
-        return Patient.objects.filter(pk=patient_id).first()
+        return None if patient_id is None else Patient.objects.filter(pk=patient_id).first()
 
     def _page(self, request, token: str, *, act: bool):
         patient = self._patient(token)

@@ -1,5 +1,6 @@
 import datetime as dt
 import re
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -88,7 +89,8 @@ class PatientForm(forms.ModelForm):
         return clean_phone_number(self.cleaned_data["emergency_contact_phone"])
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # what ModelForm.clean() returns (typed as optional)
         if cleaned.get("email_consent") and not cleaned.get("email") and "email" not in self.errors:
             self.add_error("email", _("An email address is needed to send aftercare emails."))
         if not cleaned.get("phone") and not cleaned.get("email") and not self.errors.keys() & {"phone", "email"}:
@@ -131,16 +133,20 @@ class IntakeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.on = on
         self.follow_up_of = questionnaire.parents()
+        # Required-ness is checked in clean(): a follow-up is required only when its parent is yes.
+        self.required_questions = {
+            q.key for q in questionnaire.all_questions() if q.required and q.key not in self.follow_up_of
+        }
         for question in questionnaire.all_questions():
             # `keys`: only these questions (one section of the patient's own intake, patients/link_views.py).
             if keys is None or question.key in keys:
                 self.fields[question.key] = self._field(question)
 
     def _field(self, question: questionnaire.Question) -> forms.Field:
-        is_follow_up = question.key in self.follow_up_of
         # The questionnaire's wording is plain English (it is stored as such); show it translated.
         help_text = _(question.help) if question.help else ""
-        common = {"label": _(question.text), "help_text": help_text, "required": False}
+        common: dict[str, Any] = {"label": _(question.text), "help_text": help_text, "required": False}
+        field: forms.Field
         if question.kind == "yes_no":
             field = forms.TypedChoiceField(
                 choices=YES_NO, coerce=_to_bool, widget=forms.RadioSelect, empty_value=None, **common
@@ -149,8 +155,6 @@ class IntakeForm(forms.Form):
             field = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **common)
         else:
             field = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), **common)
-        # Required-ness is checked in clean(): a follow-up is required only when its parent is yes.
-        field.question_required = question.required and not is_follow_up
         return field
 
     def sections(self):
@@ -168,7 +172,8 @@ class IntakeForm(forms.Form):
         ]
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # what Form.clean() returns (typed as optional)
         for question in questionnaire.all_questions():
             key = question.key
             if key in self.errors or key not in self.fields:
@@ -178,7 +183,7 @@ class IntakeForm(forms.Form):
             if parent is not None and cleaned.get(parent) is not True:
                 cleaned[key] = None  # the question it follows was answered no: nothing to keep
                 continue
-            required = self.fields[key].question_required or parent is not None
+            required = key in self.required_questions or parent is not None
             if required and value in (None, ""):
                 self.add_error(key, _("Please answer this question."))
             elif question.kind == "date" and value and value > self.on:
@@ -210,11 +215,13 @@ class DecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.on = on
         if screening.outcome == Outcome.NOT_ELIGIBLE:
-            self.fields["decision"].choices = [c for c in Decision.choices if c[0] != Decision.APPROVED]
+            decision = cast(forms.ChoiceField, self.fields["decision"])
+            decision.choices = [c for c in Decision.choices if c[0] != Decision.APPROVED]
             self.fields["decision"].help_text = _("A “not eligible” finding cannot be approved.")
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # what Form.clean() returns (typed as optional)
         if cleaned.get("decision") == Decision.DEFERRED:
             until = cleaned.get("deferred_until")
             if until is None and "deferred_until" not in self.errors:

@@ -1,5 +1,6 @@
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -8,10 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from meso_clinic.core.db import alters_data
 from meso_clinic.core.history import TrackedManager, TrackedQuerySet
 
 from . import eligibility
 from .search import phone_shown, search_text
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 
 def digits_of(phone: str) -> str:
@@ -25,14 +30,14 @@ SEARCHED_FIELDS = frozenset({"given_name", "family_name", "email", "phone"})
 class PatientQuerySet(TrackedQuerySet):
     """Writes that bypass save() (bulk_create, update, update_if) keep the derived search columns in step."""
 
+    @alters_data
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
         for obj in objs:
             obj.derive_search_columns()
         return super().bulk_create(objs, *args, **kwargs)
 
-    bulk_create.alters_data = True
-
+    @alters_data
     def update(self, **kwargs) -> int:
         if not kwargs.keys() & SEARCHED_FIELDS:
             return super().update(**kwargs)
@@ -41,15 +46,12 @@ class PatientQuerySet(TrackedQuerySet):
         _rederive(self.model, self.db, pks)
         return updated
 
-    update.alters_data = True
-
+    @alters_data
     def update_all_if(self, *, expected, **kwargs) -> int:
         updated = super().update_all_if(expected=expected, **kwargs)
         if updated and kwargs.keys() & SEARCHED_FIELDS:
             _rederive(self.model, self.db, list(self.values_list("pk", flat=True)))
         return updated
-
-    update_all_if.alters_data = True
 
 
 def _rederive(model, using: str, pks: list) -> None:
@@ -173,7 +175,7 @@ class Decision(models.TextChoices):
 
 
 # A recorded decision in words, as done ("Approved"); the choices' labels are what the physician does ("Approve").
-DECISIONS_DONE = {
+DECISIONS_DONE: "dict[str, StrPromise]" = {
     Decision.APPROVED: _("Approved"),
     Decision.DEFERRED: _("Deferred"),
     Decision.DECLINED: _("Declined"),

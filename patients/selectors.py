@@ -3,8 +3,10 @@
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from django.db.models import Q, QuerySet, Value
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Concat
 from django.utils import translation
 from django.utils.formats import date_format
@@ -16,6 +18,9 @@ from meso_clinic.core.clock import clinic_zone
 from . import eligibility, services
 from .models import Decision, EligibilityScreening, Outcome, Patient, digits_of
 from .search import fold, phone_search_digits
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 DATE_FORMATS = ("%d.%m.%Y", "%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y")
 
@@ -88,7 +93,7 @@ def patient_search_page(*, query: str, size: int = REGISTRY_PAGE) -> SearchPage:
     # Sorting by `family_name || ''` is the same order, but no index has it: PostgreSQL then fetches the
     # matches by id and sorts them (~10 ms for 700), instead of walking the name index through the whole
     # registry to find 50 of them (75 ms).
-    order = [Concat("family_name", Value("")), "given_name", "id"]
+    order: list[Combinable | str] = [Concat("family_name", Value("")), "given_name", "id"]
     return SearchPage(list(Patient.objects.filter(pk__in=ids).order_by(*order)[:size]), len(ids))
 
 
@@ -196,7 +201,8 @@ def eligibility_status(*, screening: EligibilityScreening | None, on: dt.date) -
         )
     s = screening
     if s.decision == Decision.APPROVED:
-        until = date_format(s.valid_until, "j F Y")
+        # Never null once approved (screening_approval_needs_approvable_outcome).
+        until = date_format(cast(dt.date, s.valid_until), "j F Y")
         if s.is_valid_approval_on(on):
             label = _("Approved until %(day)s") % {"day": until}
             return EligibilityStatus("approved", label, "success", s.decision_reason, s)
@@ -205,7 +211,8 @@ def eligibility_status(*, screening: EligibilityScreening | None, on: dt.date) -
     if s.decision == Decision.DEFERRED:
         return EligibilityStatus(
             "deferred",
-            _("Deferred until %(day)s") % {"day": date_format(s.deferred_until, "j F Y")},
+            # Never null once deferred (screening_deferral_has_a_date).
+            _("Deferred until %(day)s") % {"day": date_format(cast(dt.date, s.deferred_until), "j F Y")},
             "warning",
             s.instructions or s.decision_reason,
             s,
@@ -257,7 +264,8 @@ def findings_shown(screening: EligibilityScreening) -> list[dict]:
     )
 
 
-FINDING_OUTCOMES = {Outcome.NOT_ELIGIBLE: gettext_lazy("Not eligible")}  # any other finding needs review
+# Any other finding needs review.
+FINDING_OUTCOMES: "dict[str, StrPromise]" = {Outcome.NOT_ELIGIBLE: gettext_lazy("Not eligible")}
 NEEDS_REVIEW = gettext_lazy("Needs review")
 
 

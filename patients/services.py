@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -58,7 +58,7 @@ def screening_take(
     *,
     patient: Patient,
     answers: dict[str, Any],
-    taken_by: AbstractBaseUser,
+    taken_by: User,
     at: dt.datetime | None = None,
     answered_by: str = AnsweredBy.STAFF,
 ) -> EligibilityScreening:
@@ -109,7 +109,7 @@ def screening_decide(
     screening: EligibilityScreening,
     decision: str,
     reason: str,
-    decided_by: AbstractBaseUser,
+    decided_by: User,
     deferred_until: dt.date | None = None,
     instructions: str = "",
     at: dt.datetime | None = None,

@@ -1,5 +1,6 @@
 import re
 import secrets
+from typing import Any
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
@@ -11,6 +12,7 @@ from django.views.generic import CreateView, DetailView, FormView, ListView, Tem
 
 from meso_clinic.core.access import ClinicPermissionRequiredMixin
 from meso_clinic.core.access_log import log_patient_access
+from meso_clinic.core.auth_types import AuthenticatedHttpRequest
 from meso_clinic.core.params import query_id
 
 from . import questionnaire
@@ -62,7 +64,7 @@ class PatientListView(ClinicPermissionRequiredMixin, TemplateView):
         return redirect(f"{reverse('patients:list')}?search={key}")
 
     def get_context_data(self, **kwargs):
-        context = {"query": self.query}
+        context: dict[str, Any] = {"query": self.query}
         if self.query:
             found = patient_search_page(query=self.query)
             context.update(patients=found.patients, matches=found.matches, too_many=found.too_many)
@@ -77,6 +79,7 @@ class PatientCreateView(ClinicPermissionRequiredMixin, CreateView):
     model = Patient
     form_class = PatientForm
     template_name = "patients/patient_form.html"
+    object: Patient  # saved by form_valid before the success message and URL read it
 
     def form_valid(self, form):
         form.instance.created_by = self.request.user
@@ -93,6 +96,7 @@ class PatientUpdateView(ClinicPermissionRequiredMixin, UpdateView):
     model = Patient
     form_class = PatientForm
     template_name = "patients/patient_form.html"
+    object: Patient
 
     def get_context_data(self, **kwargs):
         log_patient_access(self.request.user, self.object)  # the form shows all of the patient's details
@@ -112,6 +116,7 @@ class IntakeView(ClinicPermissionRequiredMixin, FormView):
     permission_required = "patients.add_eligibilityscreening"
     form_class = IntakeForm
     template_name = "patients/intake_form.html"
+    request: AuthenticatedHttpRequest
 
     def setup(self, request, *args, **kwargs) -> None:
         super().setup(request, *args, **kwargs)

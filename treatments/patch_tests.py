@@ -10,10 +10,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 
 class ReadResult(StrEnum):
@@ -32,7 +36,7 @@ class ReadResult(StrEnum):
         return self is not ReadResult.NO_REACTION
 
     @property
-    def label(self) -> str:
+    def label(self) -> "StrPromise":
         """Wording shown to staff (translated when shown); the value stays a stable code for storage."""
         return _LABELS[self]
 

@@ -126,6 +126,8 @@ def _session(s: Session) -> dict[str, Any]:
         "scheduled_at": _time(s.scheduled_at),
         "duration_minutes": s.duration_minutes,
         "status": s.get_status_display(),
+        "arrived_at": _time(s.arrived_at),  # checked in at reception (issue 14)
+        "cancel_reason": s.cancel_reason,  # staff's words, part of her record
         "technique": s.get_technique_display(),
         "local_anaesthetic_cream": s.anaesthetic_cream,
         "practitioner": _staff(s.practitioner),
@@ -170,7 +172,7 @@ def _report(r: SideEffectReport) -> dict[str, Any]:
         "warning_signs": r.warning_labels,
         "severity": r.get_severity_display(),
         "description": r.description,
-        "photo": r.photo.name.rsplit("/", 1)[-1] if r.photo else None,
+        "photo": (r.photo.name or "").rsplit("/", 1)[-1] if r.photo else None,
         "escalated": r.escalated,
         "status": r.get_status_display(),
         "closed_by": _staff(r.closed_by),

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.text import capfirst
@@ -49,9 +50,9 @@ class HistoryRow:
         return self.action == HistoryEntry.Action.CREATED
 
 
-def record_parts(model: type[models.Model]) -> list[tuple[type[models.Model], models.ForeignKey]]:
+def record_parts(model: type[models.Model]) -> list[tuple[type[models.Model], models.ForeignObject]]:
     """Tracked models whose rows are parts of a `model` row: their link to it cascades (SessionProduct)."""
-    parts = []
+    parts: list[tuple[type[models.Model], models.ForeignObject]] = []
     for rel in model._meta.related_objects:
         if rel.one_to_many and is_tracked(rel.related_model) and rel.on_delete is models.CASCADE:
             parts.append((rel.related_model, rel.field))
@@ -66,8 +67,7 @@ def record_history(model: type[models.Model], pk: int) -> list[HistoryRow]:
     for part_model, fk in record_parts(model):
         part_type = ContentType.objects.get_for_model(part_model, for_concrete_model=False)
         part_models[part_type.pk] = part_model
-        rows = part_model._base_manager.filter(**{fk.name: pk})
-        for row in rows:
+        for row in part_model._base_manager.filter(**{fk.name: pk}):
             part_names[(part_type.pk, row.pk)] = str(row)
         if part_names:
             match |= models.Q(content_type=part_type, object_id__in=[k[1] for k in part_names if k[0] == part_type.pk])
@@ -102,7 +102,7 @@ def _labels_for(entries: list[HistoryEntry], part_models: dict[int, type[models.
         fields = _fields_by_name(part_models[entry.content_type_id])
         for name, pair in entry.changes.items():
             f = fields.get(name)
-            if f is None or not f.is_relation:
+            if f is None or not f.is_relation or f.related_model is None:
                 continue
             for value in pair:
                 for pk in value if isinstance(value, list) else [value]:
@@ -116,7 +116,7 @@ def _labels_for(entries: list[HistoryEntry], part_models: dict[int, type[models.
 
 
 def _name(obj: models.Model) -> str:
-    if hasattr(obj, "get_full_name") and hasattr(obj, "get_username"):
+    if isinstance(obj, User):  # the clinic's staff (Django's User, meso_clinic/core/auth_types.py)
         return display_name(obj)
     return str(obj)
 

@@ -5,12 +5,15 @@ the access log is filtered by a patient's id, or by a POSTed search.
 """
 
 import json
+from typing import cast
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
 from django.http import Http404, HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -58,26 +61,27 @@ class HistoryView(ClinicPermissionRequiredMixin, TemplateView):
 
     permission_required = "meso_clinic.view_history"
     template_name = "meso_clinic/history.html"
-    model = None  # set per tracked model in record_urls.py
+    model: type[models.Model] | None = None  # set per tracked model in record_urls.py
     paginate_by = 50
 
     def get_context_data(self, **kwargs):
         pk = self.kwargs["pk"]
-        record = self.model._base_manager.filter(pk=pk).first()
-        rows = record_history(self.model, pk)
+        model = cast(type[models.Model], self.model)  # every URL of this view gives its model (record_urls.py)
+        record = model._base_manager.filter(pk=pk).first()
+        rows = record_history(model, pk)
         if record is None and not rows:
             raise Http404("No such record.")
         page = Paginator(rows, self.paginate_by).get_page(self.request.GET.get("page"))
         back = None
-        if record is not None and self.model._meta.label_lower in RECORD_PAGES:
+        if record is not None and model._meta.label_lower in RECORD_PAGES:
             try:
-                back = reverse(RECORD_PAGES[self.model._meta.label_lower], args=[pk])
+                back = reverse(RECORD_PAGES[model._meta.label_lower], args=[pk])
             except NoReverseMatch:  # pragma: no cover - every entry above has a page
                 back = None
         patient = _patient_of(record) if record is not None else None
         if patient is not None:
             log_patient_access(self.request.user, patient)  # the history holds every past value
-        kind = record_name(self.model)
+        kind = record_name(model)
         if isinstance(record, Patient):
             heading, subtitle = _("%(name)s's details") % {"name": record.full_name}, ""
         else:
@@ -118,7 +122,9 @@ class AccessLogFilter(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].label_from_instance = display_name
+        user_field = cast(forms.ModelChoiceField, self.fields["user"])
+        # Staff named as everywhere: set on the field instance, which the type checker sees as replacing a method.
+        user_field.label_from_instance = display_name  # type: ignore[method-assign,assignment]
 
 
 class AccessLogView(ClinicPermissionRequiredMixin, TemplateView):
@@ -164,7 +170,7 @@ class PatientExportMixin(PatientRecordMixin, ClinicPermissionRequiredMixin):
 
     def record(self) -> tuple[Patient, dict]:
         patient = self.opened_patient()
-        user = self.request.user
+        user = cast(User, self.request.user)  # behind the export permission: signed in
         meta = {
             "exported_at": timezone.localtime().isoformat(),
             "exported_by": display_name(user),

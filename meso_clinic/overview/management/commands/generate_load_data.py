@@ -27,6 +27,7 @@ import random
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -246,7 +247,8 @@ class Table:
     def __init__(self, model: type[models.Model], fields: Sequence[str]) -> None:
         self.model = model
         self.name = model._meta.db_table
-        self.columns = [model._meta.get_field(f).column for f in fields]
+        # Concrete fields, each with its column (a relation's reverse side would fail here at once).
+        self.columns = [cast(str, cast(models.Field, model._meta.get_field(f)).column) for f in fields]
         self.rows: list[tuple] = []
         self.count = 0
         self.seconds = 0.0
@@ -381,9 +383,10 @@ class Generator:
                 [products[n].pk for n in always if n in products] or [products[names[0]].pk],
                 [products[n].pk for n in optional if n in products],
             )
-        self.consent_text = ConsentText.objects.order_by("-published_at").first()
-        if self.consent_text is None:
+        consent_text = ConsentText.objects.order_by("-published_at").first()
+        if consent_text is None:
             raise CommandError("no consent text (did the data migrations run?)")
+        self.consent_text = consent_text
         plans = {p.area_id: p for p in AftercarePlan.objects.prefetch_related("steps")}
         self.plan_steps: dict[int, list[TimelineStep]] = {
             area.pk: plan_steps(plans.get(area.pk)) for area in areas.values()
@@ -628,7 +631,7 @@ class Generator:
         interval = area.typical_interval_days
         stop_after = rng.randrange(1, planned + 1) if rng.random() < 0.12 else planned
         last_day = min(approval.valid_until, self.today + dt.timedelta(days=FUTURE_DAYS))
-        times = []
+        times: list[dt.datetime] = []
         at = first
         window_start = self.now - dt.timedelta(days=PAST_DAYS)
         for _ in range(stop_after):
@@ -729,7 +732,7 @@ class Generator:
                 batch = self.batch_for(product_id, day) if status == "performed" else None
                 self.t_session_product.rows.append((self.t_session_product.new_id(), session_id, product_id, batch))
             if emailable and status == "performed":
-                self.after_session_reminders(session_id, area.pk, performed_at)
+                self.after_session_reminders(session_id, area.pk, cast(dt.datetime, performed_at))  # performed: set
             elif emailable and status == "booked":
                 self.pre_session(session_id, at, booked_at)
         status = "active" if future else "stopped" if stopped else "completed" if performed >= planned else "active"
@@ -884,6 +887,34 @@ def _zipf(n: int, exponent: float = 0.9) -> list[float]:
     return _cumulative(1 / (rank + 1) ** exponent for rank in range(n))
 
 
+CLINIC_ROOMS = 6
+CLINIC_PRACTITIONERS = 12  # with working hours: what the calendar's benchmark shows (docs/benchmarks.md)
+
+
+def clinic_schedule(staff: Staff) -> Staff:
+    """Six treatment rooms and the working hours of twelve practitioners (six physicians, six nurses, the demo
+    accounts first): Monday to Saturday 09:00-19:00 as `clinic_slot` books, one physician off on Wednesdays and
+    one nurse on Saturdays. Kept if already there (a second load adds none). Written by the ORM: a few rows.
+    Returns the staff whose sessions are generated: these twelve treat (the calendar's clinic), the others
+    keep their accounts."""
+    from treatments.models import Room, WorkingHours
+
+    for i in range(1, CLINIC_ROOMS + 1):
+        Room.objects.get_or_create(name=f"Room {i}")
+    half = CLINIC_PRACTITIONERS // 2
+    chosen = staff.physicians[:half] + staff.nurses[:half]
+    treating = dataclasses.replace(staff, physicians=staff.physicians[:half], nurses=staff.nurses[:half])
+    if WorkingHours.objects.filter(practitioner_id__in=chosen).exists():
+        return treating
+    rows = []
+    for n, pk in enumerate(chosen):
+        off = 2 if n == 1 else 5 if n == half + 1 else None
+        rows += [WorkingHours(practitioner_id=pk, weekday=d, starts=dt.time(9), ends=dt.time(19))
+                 for d in range(6) if d != off]
+    WorkingHours.objects.bulk_create(rows)
+    return treating
+
+
 STAFF_NAMES = {
     RECEPTION: [("Selin", "Kaya")] + [(g, f) for g, f in zip(TR_FEMALE[10:16], TR_FAMILY[20:26], strict=True)],
     NURSE: [(g, f) for g, f in zip(TR_FEMALE[16:34], TR_FAMILY[26:44], strict=True)],
@@ -929,6 +960,7 @@ class Command(BaseCommand):
         in_outer_transaction = connection.in_atomic_block
         with transaction.atomic():
             staff = self.staff_accounts(options["password"])
+            staff = clinic_schedule(staff)
             generator = Generator(
                 patients=patients, seed=options["seed"], staff=staff, long_history=long_history, stdout=self.stdout
             )

@@ -140,6 +140,8 @@ class Command(BaseCommand):
                 )
 
         consent_text = ConsentText.objects.order_by("-published_at").first()
+        if consent_text is None:
+            raise CommandError("no consent text (did the data migrations run?)")
         skin = Indication.objects.get(area__category="skin", name="Skin ageing")
         hair_loss = Indication.objects.get(area__category="hair", name="Alopecia / hair loss")
         # Zeynep and Emma: approved, negative patch test, consent: ready for today's sessions.
