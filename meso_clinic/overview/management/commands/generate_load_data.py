@@ -887,34 +887,6 @@ def _zipf(n: int, exponent: float = 0.9) -> list[float]:
     return _cumulative(1 / (rank + 1) ** exponent for rank in range(n))
 
 
-CLINIC_ROOMS = 6
-CLINIC_PRACTITIONERS = 12  # with working hours: what the calendar's benchmark shows (docs/benchmarks.md)
-
-
-def clinic_schedule(staff: Staff) -> Staff:
-    """Six treatment rooms and the working hours of twelve practitioners (six physicians, six nurses, the demo
-    accounts first): Monday to Saturday 09:00-19:00 as `clinic_slot` books, one physician off on Wednesdays and
-    one nurse on Saturdays. Kept if already there (a second load adds none). Written by the ORM: a few rows.
-    Returns the staff whose sessions are generated: these twelve treat (the calendar's clinic), the others
-    keep their accounts."""
-    from treatments.models import Room, WorkingHours
-
-    for i in range(1, CLINIC_ROOMS + 1):
-        Room.objects.get_or_create(name=f"Room {i}")
-    half = CLINIC_PRACTITIONERS // 2
-    chosen = staff.physicians[:half] + staff.nurses[:half]
-    treating = dataclasses.replace(staff, physicians=staff.physicians[:half], nurses=staff.nurses[:half])
-    if WorkingHours.objects.filter(practitioner_id__in=chosen).exists():
-        return treating
-    rows = []
-    for n, pk in enumerate(chosen):
-        off = 2 if n == 1 else 5 if n == half + 1 else None
-        rows += [WorkingHours(practitioner_id=pk, weekday=d, starts=dt.time(9), ends=dt.time(19))
-                 for d in range(6) if d != off]
-    WorkingHours.objects.bulk_create(rows)
-    return treating
-
-
 STAFF_NAMES = {
     RECEPTION: [("Selin", "Kaya")] + [(g, f) for g, f in zip(TR_FEMALE[10:16], TR_FAMILY[20:26], strict=True)],
     NURSE: [(g, f) for g, f in zip(TR_FEMALE[16:34], TR_FAMILY[26:44], strict=True)],
@@ -960,7 +932,6 @@ class Command(BaseCommand):
         in_outer_transaction = connection.in_atomic_block
         with transaction.atomic():
             staff = self.staff_accounts(options["password"])
-            staff = clinic_schedule(staff)
             generator = Generator(
                 patients=patients, seed=options["seed"], staff=staff, long_history=long_history, stdout=self.stdout
             )
