@@ -239,7 +239,7 @@ def test_a_clinic_day_from_registration_to_a_closed_side_effect_report(
         clock.move_to(MONDAY + dt.timedelta(minutes=25), tick=True)
         sign_in(page, "dr_yilmaz", PASSWORD)
         open_patient(page, "Kaya, Deniz", "Deniz Kaya")
-        page.get_by_role("link", name="Book the next session").click()  # the course's, the checklist's next step
+        page.get_by_test_id("primary-action").click()  # "Book the next session": the checklist's next step
         axe(page, "book a session")
         too_soon = MONDAY + dt.timedelta(minutes=35)
         book(page, at=too_soon, course=course_label)
@@ -289,7 +289,8 @@ def test_a_clinic_day_from_registration_to_a_closed_side_effect_report(
         clock.move_to(tuesday + dt.timedelta(minutes=5), tick=True)
         sign_in(page, "dr_yilmaz", PASSWORD)
         open_patient(page, "Kaya, Deniz", "Deniz Kaya")
-        page.get_by_role("link", name="Book the next session").click()
+        expect(page.get_by_test_id("primary-action")).to_have_text("Book the next session")
+        page.get_by_test_id("primary-action").click()
         booked_for = tuesday + dt.timedelta(minutes=15)  # 09:40
         book(page, at=booked_for, course=course_label)
         page.get_by_role("button", name="Check readiness first").click()

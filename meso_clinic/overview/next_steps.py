@@ -16,7 +16,7 @@ action at all.
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, time, tzinfo
 from enum import StrEnum
 
 from django.utils.formats import date_format
@@ -350,7 +350,11 @@ def _next_session_step(
     words = {**progress, "number": course.done + course.booked + 1}
     text = _("To book: session %(number)s of %(planned)s of the course %(course)s") % words
     if course.due_at is not None and course.due_at > now:
-        text += " " + _("(from %(when)s).") % {"when": _moment(course.due_at, tz)}
+        local = course.due_at.astimezone(tz)
+        if local.time() == time.min:  # a day (the course's interval), not a moment: no "00:00"
+            text += " " + _("(from %(day)s).") % {"day": date_format(local.date(), "D j M Y")}
+        else:
+            text += " " + _("(from %(when)s).") % {"when": _moment(course.due_at, tz)}
     elif course.due is not None and course.due > now.astimezone(tz).date():
         text += " " + _("(from %(day)s).") % {"day": _long_day(course.due)}
     else:
