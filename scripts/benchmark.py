@@ -416,7 +416,9 @@ class Benchmark:
             Page(f"patient page ({self.long_sessions} sessions)", f"/patients/{self.long_patient}/",
                  must_contain="Screening history"),
             Page("review queue", "/patients/reviews/", must_contain="Screenings awaiting review"),
-            Page("day view (today)", "/treatments/day/", must_contain="Sessions on"),
+            # The calendar (issue 14; the day view before it): this week of the clinic's 12 practitioners, and today.
+            Page("calendar week (this week)", "/treatments/calendar/?view=week", must_contain="Week of"),
+            Page("calendar day (today)", "/treatments/calendar/?view=day", must_contain='data-testid="calendar"'),
             Page("reminder dashboard", "/aftercare/delivery/", must_contain="Aftercare emails"),
         ]
         # The ceiling is measured as the pages are, signed in: the session and user loads (and whatever the
@@ -522,8 +524,20 @@ class Benchmark:
             days = cursor.fetchall()
         if days:
             (quiet, few), (busy, many) = days[0], days[-1]
-            checks.append(("day view", f"/treatments/day/?day={quiet}", f"/treatments/day/?day={busy}",
-                           f"{few} vs {many} booked sessions"))
+            checks.append(("calendar day", f"/treatments/calendar/?date={quiet}&view=day",
+                           f"/treatments/calendar/?date={busy}&view=day", f"{few} vs {many} booked sessions"))
+        # The week view: the quietest coming week against the busiest one (sessions of every status).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT date_trunc('week', scheduled_at AT TIME ZONE %s)::date AS week, COUNT(*) FROM "
+                "treatments_session WHERE scheduled_at > now() - interval '7 days' GROUP BY 1 ORDER BY 2, 1",
+                [settings.TIME_ZONE],
+            )
+            weeks = cursor.fetchall()
+        if len(weeks) > 1:
+            (quiet, few), (busy, many) = weeks[0], weeks[-1]
+            checks.append(("calendar week", f"/treatments/calendar/?date={quiet}&view=week",
+                           f"/treatments/calendar/?date={busy}&view=week", f"{few} vs {many} sessions"))
         self.n_plus_one = []
         for name, small_path, big_path, what in checks:
             counts = []
@@ -1057,7 +1071,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the slowest query of each page")
     parser.add_argument("--pages", default="", help="only the pages whose name contains one of these words "
-                                                    "(comma-separated, e.g. 'dashboard,day view'); the ceiling always")
+                                                    "(comma-separated, e.g. 'dashboard,calendar'); the ceiling always")
     parser.add_argument("--skip-web", action="store_true", help="only the dispatch benchmark")
     parser.add_argument("--skip-dispatch", action="store_true", help="only the pages")
     parser.add_argument("--keep-logs", action="store_true", help="keep the temporary folder with the logs")

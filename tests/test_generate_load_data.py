@@ -133,6 +133,13 @@ def test_staff_accounts_and_sequences(loaded):
     # A second run adds to the first (ids after the maximum), reusing the accounts without a password.
     call_command("generate_load_data", patients=20, seed=12, stdout=io.StringIO())
     assert Patient.objects.count() == PATIENTS + 1 + 20
+    # The calendar's clinic (kept by the second run): 6 rooms, 12 practitioners with working hours, who treat.
+    from treatments.models import Room, WorkingHours
+
+    assert Room.objects.count() == 6
+    working = set(WorkingHours.objects.values_list("practitioner_id", flat=True))
+    assert len(working) == 12 and WorkingHours.objects.count() == 12 * 6 - 2
+    assert set(Session.objects.values_list("practitioner_id", flat=True)) <= working
 
 
 def test_the_pages_render_with_the_data(loaded):
@@ -148,7 +155,8 @@ def test_the_pages_render_with_the_data(loaded):
         ("/patients/", "Patients"),
         (f"/patients/{long_patient}/", "Screening history"),
         ("/patients/reviews/", "Screenings awaiting review"),
-        ("/treatments/day/", "Sessions on"),
+        ("/treatments/calendar/?view=week", "Week of"),
+        ("/treatments/calendar/?view=week&by=room", "Room 6"),
         ("/aftercare/delivery/", "Aftercare emails"),
         (f"/patients/screenings/{screening.pk}/", "Screening"),
         (f"/treatments/sessions/{session.pk}/", "Session"),

@@ -29,6 +29,7 @@ from tests.fixtures.treatments import (
     CREAM,
     DAY,
     HOUR,
+    MINUTE,
     VITAMINS,
     answers,
     approved_screening,
@@ -136,8 +137,8 @@ def test_the_patient_page_with_a_long_history(signed_in, patient, history):
     assert first <= MAX_QUERIES and html.count("<tr>") == 51  # the header and 50 emails
 
 
-def test_the_day_view_with_a_busy_day(signed_in, reception, nurse, physician):
-    """120 sessions on a day, booked for as many patients: a page of 50 with the readiness of each."""
+def test_the_calendar_day_with_a_busy_day(signed_in, reception, nurse, physician):
+    """120 sessions on a day, booked for as many patients: the calendar's day with the readiness of each."""
     now = timezone.now()
     day = timezone.localdate(now) + dt.timedelta(days=2)
     ready = make_patient(dt.date(1980, 1, 1), given_name="Ready")
@@ -164,15 +165,67 @@ def test_the_day_view_with_a_busy_day(signed_in, reception, nurse, physician):
             read_patch_test(p, [product(VITAMINS)], nurse=nurse, applied_at=now - 3 * DAY)
 
     book(60)
-    small, _ = queries_of(signed_in, f"/treatments/day/?day={day:%Y-%m-%d}")
+    small, _ = queries_of(signed_in, f"/treatments/calendar/?date={day:%Y-%m-%d}&view=day")
     book(60)
-    big, html = queries_of(signed_in, f"/treatments/day/?day={day:%Y-%m-%d}")
+    big, html = queries_of(signed_in, f"/treatments/calendar/?date={day:%Y-%m-%d}&view=day")
     assert big <= MAX_QUERIES
     assert big == small
-    assert html.count(">Not ready</span>") == 50  # the first page: 50 of the 120, each with its readiness
-    assert "Sessions 1 to 50 of 120, in time order." in html and "Page 1 of 3" in html
-    later, html = queries_of(signed_in, f"/treatments/day/?day={day:%Y-%m-%d}&page=3")
-    assert later == big and html.count(">Not ready</span>") == 20
+    assert html.count("⚠ Not ready:</span>") == 120  # every session of the day, each with its readiness
+
+
+@pytest.mark.parametrize("by", ["practitioner", "room"])
+def test_the_calendar_week_with_10_and_200_sessions(signed_in, reception, nurse, physician, by):
+    """A week of 12 practitioners with working hours and 6 rooms: the same queries with 10 sessions as with 200."""
+    from django.contrib.auth import get_user_model
+
+    from treatments.models import Room, TimeOff, WorkingHours
+
+    nurses = Group.objects.get(name="Nurse")
+    staff = [nurse, physician] + [get_user_model().objects.create_user(f"load-nurse-{i}", first_name=f"N{i}")
+                                  for i in range(10)]
+    nurses.user_set.add(*staff[2:])
+    template = performed_session(make_patient(dt.date(1980, 1, 1), given_name="Template"), reception=reception,
+                                 nurse=nurse, physician=physician, now=timezone.now())  # booked before the hours
+    WorkingHours.objects.bulk_create([WorkingHours(practitioner=p, weekday=d, starts=dt.time(9), ends=dt.time(18))
+                                      for p in staff for d in range(6)])
+    rooms = Room.objects.bulk_create([Room(name=f"Room {i}") for i in range(1, 7)])
+    monday = timezone.localdate() + dt.timedelta(days=7 - timezone.localdate().weekday())
+    tz = timezone.get_current_timezone()
+    TimeOff.objects.create(practitioner=staff[3], starts_at=dt.datetime.combine(monday, dt.time(0), tzinfo=tz),
+                           ends_at=dt.datetime.combine(monday, dt.time(23), tzinfo=tz))
+    made = itertools.count()
+
+    def book(count: int) -> None:
+        patients = Patient.objects.bulk_create(
+            [Patient(given_name=f"W{i:03d}", family_name="Week", date_of_birth=dt.date(1985, 1, 1), sex="female")
+             for i in range(count)]
+        )
+        booked = []
+        for p in patients:
+            n = next(made)
+            copy = Session.objects.get(pk=template.pk)
+            copy.pk, copy.patient, copy.course, copy.status = None, p, None, "cancelled" if n % 9 == 0 else "booked"
+            copy.practitioner, copy.room = staff[n % 12], rooms[n % 6]
+            copy.scheduled_at = dt.datetime.combine(monday + dt.timedelta(days=n % 6), dt.time(9), tzinfo=tz) + (
+                n // 6 % 36) * 15 * MINUTE
+            copy.performed_at = copy.performed_by = copy.screening = copy.consent = None
+            booked.append(copy)
+        SessionProduct.objects.bulk_create(
+            [SessionProduct(session=s, product=product(VITAMINS)) for s in Session.objects.bulk_create(booked)]
+        )
+        for p in patients[:3]:
+            approved_screening(p, taken_by=reception, physician=physician, at=timezone.now() - 3 * DAY)
+            read_patch_test(p, [product(VITAMINS)], nurse=nurse, applied_at=timezone.now() - 3 * DAY)
+
+    url = f"/treatments/calendar/?date={monday:%Y-%m-%d}&view=week&by={by}"
+    book(10)
+    small, html = queries_of(signed_in, url)
+    assert html.count('data-testid="cal-block"') == 10
+    book(190)
+    big, html = queries_of(signed_in, url)
+    assert html.count('data-testid="cal-block"') == 200
+    assert big <= MAX_QUERIES
+    assert big == small
 
 
 def test_the_reminder_dashboard_with_many_emails(signed_in, patient, history):

@@ -7,8 +7,8 @@ Two halves:
   marked free / not working / time off / taken / past, and each appointment a block with its first row, its
   row span and its lane (side by side when two overlap). Tested without a database, across DST changes.
 - `calendar_week(...)` (the selector) reads what a day or week needs in a fixed number of queries, however
-  many sessions it holds: working hours, time off, rooms, the sessions with patient, area, practitioner and
-  products (two queries), and the readiness facts of the booked ones (three, treatments.selectors).
+  many sessions it holds (eight): working hours, time off, rooms, the sessions with patient, area, practitioner
+  and products (two queries), and the readiness facts of the booked ones (three, treatments.selectors).
 
 Rows are wall-clock times (09:00, 09:15, ...) from the earliest working hour of the days shown to the latest
 (widened to every session shown). On the day clocks go forward a row that does not exist that day (01:00 in
@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 
 from meso_clinic.core.people import display_name
@@ -37,6 +36,8 @@ STEP_MINUTES = 15
 DEFAULT_HOURS = (8 * 60, 18 * 60)  # rows shown when nobody works on the days shown
 MAX_LANES = 4  # side-by-side blocks in one column; a fifth overlapping one shares the last lane
 BOOKING_MINUTES = 45  # a new session's usual length (Session.duration_minutes' default): what an offered room has free
+
+NAME_FIELDS = ("practitioner__username", "practitioner__first_name", "practitioner__last_name")
 
 Interval = tuple[dt.datetime, dt.datetime]  # aware, [start, end)
 
@@ -333,16 +334,17 @@ class CalendarPage:
 def calendar_week(
     days: Sequence[dt.date], *, by: str = BY_PRACTITIONER, only: int | None = None, now: dt.datetime, tz: ZoneInfo
 ) -> CalendarPage:
-    """The calendar of `days` (one, or a week). Nine queries whatever the number of sessions: rooms, working
-    hours (with their practitioners), time off, practitioners of the sessions, sessions, their products, and
-    three for the readiness facts of the booked ones."""
+    """The calendar of `days` (one, or a week). Eight queries whatever the number of sessions: rooms, working
+    hours (with their practitioners), time off, sessions (with patient, area and practitioner), their products,
+    and three for the readiness facts of the booked ones."""
     start = dt.datetime.combine(days[0], dt.time.min, tzinfo=tz)
     end = dt.datetime.combine(days[-1] + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
     weekdays = {d.weekday() for d in days}
     rooms = list(Room.objects.only("pk", "name", "active"))
     hours_rows = list(
         WorkingHours.objects.filter(weekday__in=weekdays, practitioner__in=practitioners().values("pk"))
-        .values_list("practitioner_id", "weekday", "starts", "ends")
+        .select_related("practitioner")
+        .only("weekday", "starts", "ends", *NAME_FIELDS)
     )
     time_off = list(
         TimeOff.objects.filter(starts_at__lt=end, ends_at__gt=start)
@@ -350,10 +352,10 @@ def calendar_week(
     )
     sessions = list(
         Session.objects.filter(scheduled_at__gte=start, scheduled_at__lt=end)
-        .select_related("patient", "area")
+        .select_related("patient", "area", "practitioner")
         .only(
-            "scheduled_at", "duration_minutes", "status", "course", "practitioner", "room",
-            "patient__given_name", "patient__family_name", "patient__date_of_birth", "area__name",
+            "scheduled_at", "duration_minutes", "status", "course", "room",
+            "patient__given_name", "patient__family_name", "patient__date_of_birth", "area__name", *NAME_FIELDS,
         )
         .prefetch_related(
             Prefetch(
@@ -366,15 +368,12 @@ def calendar_week(
         .order_by("scheduled_at", "id")
     )
     ready = sessions_readiness(sessions)
-    people_ids = {p for p, *_ in hours_rows} | {s.practitioner_id for s in sessions}
-    people = {
-        u.pk: display_name(u)
-        for u in get_user_model().objects.filter(pk__in=people_ids).only("pk", "username", "first_name", "last_name")
-    }
+    people = {row.practitioner_id: display_name(row.practitioner) for row in hours_rows}
+    people.update((s.practitioner_id, display_name(s.practitioner)) for s in sessions)
 
     hours: dict[tuple[int, int], list[tuple[dt.time, dt.time]]] = defaultdict(list)
-    for practitioner_id, weekday, starts, ends in hours_rows:
-        hours[practitioner_id, weekday].append((starts, ends))
+    for row in hours_rows:
+        hours[row.practitioner_id, row.weekday].append((row.starts, row.ends))
     away: dict[int, list[Interval]] = defaultdict(list)
     for practitioner_id, starts_at, ends_at in time_off:
         away[practitioner_id].append((starts_at, ends_at))

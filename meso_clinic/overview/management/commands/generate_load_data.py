@@ -321,7 +321,7 @@ class Generator:
         self.t_screening = Table(EligibilityScreening, [
             "id", "patient", "taken_at", "taken_by", "questionnaire_version", "answers", "answer_record",
             "age_years", "outcome", "hard_stop", "findings", "decision", "decided_by", "decided_at",
-            "decision_reason", "deferred_until", "instructions", "valid_until",
+            "decision_reason", "deferred_until", "instructions", "valid_until", "answered_by",
         ])
         self.t_patch = Table(PatchTest, [
             "id", "patient", "applied_at", "site", "applied_by", "read_at", "result", "result_notes", "read_by",
@@ -333,13 +333,14 @@ class Generator:
             "created_by",
         ])
         self.t_consent = Table(Consent, [
-            "id", "patient", "text", "course", "consented_at", "recorded_by", "withdrawn_at",
+            "id", "patient", "text", "course", "consented_at", "recorded_by", "withdrawn_at", "device", "signed_name",
+            "user_agent",
         ])
         self.t_session = Table(Session, [
             "id", "patient", "course", "area", "indication", "technique", "anaesthetic_cream", "practitioner",
             "supervising_physician", "scheduled_at", "duration_minutes", "status", "booked_by", "booked_at",
             "performed_at", "performed_by", "screening", "consent", "health_unchanged_confirmed",
-            "previous_reaction", "reaction_after_previous", "immediate_reactions", "notes",
+            "previous_reaction", "reaction_after_previous", "immediate_reactions", "notes", "cancel_reason",
         ])
         self.t_session_product = Table(SessionProduct, ["id", "session", "product", "batch"])
         self.t_reminder = Table(Reminder, [
@@ -570,7 +571,7 @@ class Generator:
                 screening_id, patient_id, taken_at, rng.choice(self.staff.reception + self.staff.nurses),
                 questionnaire.VERSION, template.answers, template.record, age, template.outcome,
                 template.hard_stop, template.findings, decision, decided_by, decided_at, reason, deferred_until,
-                instructions, valid_until,
+                instructions, valid_until, "staff",  # taken by staff (answered_by's default; COPY has no default)
             ))
         return approvals
 
@@ -688,7 +689,7 @@ class Generator:
             consent_id = self.t_consent.new_id()
             self.t_consent.rows.append((
                 consent_id, patient_id, self.consent_text.pk, course_id, consented_at,
-                rng.choice(self.staff.reception), None,
+                rng.choice(self.staff.reception), None, "staff", "", "",  # recorded by staff (COPY has no defaults)
             ))
         performed = 0
         future = False
@@ -725,7 +726,7 @@ class Generator:
                 category == "skin" and rng.random() < 0.4, practitioner, supervisor, at, duration, status,
                 rng.choice(self.staff.reception), booked_at, performed_at, performed_by, screening_id,
                 session_consent, status == "performed", "none" if status == "performed" and performed > 1 else "",
-                "", reactions, "",
+                "", reactions, "", "",
             ))
             day = at.astimezone(self.tz).date()
             for product_id in product_ids:
@@ -887,6 +888,34 @@ def _zipf(n: int, exponent: float = 0.9) -> list[float]:
     return _cumulative(1 / (rank + 1) ** exponent for rank in range(n))
 
 
+CLINIC_ROOMS = 6
+CLINIC_PRACTITIONERS = 12  # with working hours: what the calendar's benchmark shows (docs/benchmarks.md)
+
+
+def clinic_schedule(staff: Staff) -> Staff:
+    """Six treatment rooms and the working hours of twelve practitioners (six physicians, six nurses, the demo
+    accounts first): Monday to Saturday 09:00-19:00 as `clinic_slot` books, one physician off on Wednesdays and
+    one nurse on Saturdays. Kept if already there (a second load adds none). Written by the ORM: a few rows.
+    Returns the staff whose sessions are generated: these twelve treat (the calendar's clinic), the others
+    keep their accounts."""
+    from treatments.models import Room, WorkingHours
+
+    for i in range(1, CLINIC_ROOMS + 1):
+        Room.objects.get_or_create(name=f"Room {i}")
+    half = CLINIC_PRACTITIONERS // 2
+    chosen = staff.physicians[:half] + staff.nurses[:half]
+    treating = dataclasses.replace(staff, physicians=staff.physicians[:half], nurses=staff.nurses[:half])
+    if WorkingHours.objects.filter(practitioner_id__in=chosen).exists():
+        return treating
+    rows = []
+    for n, pk in enumerate(chosen):
+        off = 2 if n == 1 else 5 if n == half + 1 else None
+        rows += [WorkingHours(practitioner_id=pk, weekday=d, starts=dt.time(9), ends=dt.time(19))
+                 for d in range(6) if d != off]
+    WorkingHours.objects.bulk_create(rows)
+    return treating
+
+
 STAFF_NAMES = {
     RECEPTION: [("Selin", "Kaya")] + [(g, f) for g, f in zip(TR_FEMALE[10:16], TR_FAMILY[20:26], strict=True)],
     NURSE: [(g, f) for g, f in zip(TR_FEMALE[16:34], TR_FAMILY[26:44], strict=True)],
@@ -932,6 +961,7 @@ class Command(BaseCommand):
         in_outer_transaction = connection.in_atomic_block
         with transaction.atomic():
             staff = self.staff_accounts(options["password"])
+            staff = clinic_schedule(staff)
             generator = Generator(
                 patients=patients, seed=options["seed"], staff=staff, long_history=long_history, stdout=self.stdout
             )
