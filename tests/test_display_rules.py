@@ -83,7 +83,9 @@ def test_a_yes_answer_is_marked_and_nothing_else_is():
 
 def test_the_status_colour_of_a_session_is_decided_once():
     tones = {status: Session(status=status).status_tone for status in Session.Status.values}
-    assert tones == {"booked": "primary", "performed": "success", "cancelled": "secondary", "no_show": "secondary"}
+    assert tones == {
+        "booked": "primary", "arrived": "info", "performed": "success", "cancelled": "secondary", "no_show": "secondary"
+    }
     assert Session(status="performed").is_performed and not Session(status="booked").is_performed
 
 

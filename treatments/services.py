@@ -201,7 +201,7 @@ def _overlap_refusal(
     end = start + dt.timedelta(minutes=minutes)
     sessions = Session.objects.filter(
         practitioner_id=practitioner_id,
-        status__in=[Session.Status.BOOKED, Session.Status.PERFORMED],
+        status__in=[*Session.OPEN_STATUSES, Session.Status.PERFORMED],  # an arrived patient holds her time too
         scheduled_at__lt=end,
         scheduled_at__gt=start - dt.timedelta(minutes=MAX_SESSION_MINUTES),  # bounds the scan
     ).exclude(pk=exclude)
@@ -287,7 +287,7 @@ def session_perform(
     performed_at = performed_at or now
     _require(performed_by, "treatments.perform_session", _("Only a physician can perform and sign off a session."))
     session = Session.objects.select_for_update().select_related("patient").get(pk=session.pk)
-    if session.status != Session.Status.BOOKED:
+    if session.status not in Session.OPEN_STATUSES:  # booked, or checked in at reception
         status = session.get_status_display().lower()
         raise Refused({"": _("This session is %(status)s: it cannot be performed.") % {"status": status}})
 
@@ -358,15 +358,80 @@ def session_perform(
     return session
 
 
+# --- The session's life: check-in, cancel, no-show (issue 14) ---------------------------------------
+
+CANCEL_REASON_MAX = 500
+
+
 @transaction.atomic
-def session_cancel(*, session: Session, by: AbstractBaseUser, no_show: bool = False) -> Session:
+def session_check_in(*, session: Session, by: AbstractBaseUser, now: dt.datetime | None = None) -> Session:
+    """The patient is at reception: the session is "arrived" (its time kept). Only a booked session, on its day."""
+    _require(by, "treatments.change_session", _("Your role cannot check patients in."))
+    now = now or timezone.now()
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.status != Session.Status.BOOKED:
+        status = session.get_status_display().lower()
+        raise Refused({"": _("This session is %(status)s: only a booked session can be checked in.") % {
+            "status": status}})
+    if timezone.localdate(session.scheduled_at) != timezone.localdate(now):
+        raise Refused({"": _("This session is on %(day)s: a patient is checked in on the day of her session.") % {
+            "day": patch_tests.format_day(timezone.localdate(session.scheduled_at))}})
+    session.status = Session.Status.ARRIVED
+    session.arrived_at = now
+    session.save(update_fields=["status", "arrived_at"])  # through the TrackedManager's model: in history
+    signals.session_arrived.send(sender=Session, session=session, now=now)
+    return session
+
+
+@transaction.atomic
+def session_cancel(
+    *,
+    session: Session,
+    by: AbstractBaseUser,
+    reason: str = "",
+    no_show: bool = False,
+    now: dt.datetime | None = None,
+) -> Session:
+    """Cancel a booked or arrived session, with the staff's reason (kept for staff, never sent to the patient).
+    `no_show=True` is `session_no_show`, kept for callers that choose between the two."""
+    if no_show:
+        return session_no_show(session=session, by=by, now=now)
     _require(by, "treatments.change_session", _("Your role cannot cancel sessions."))
-    status = Session.Status.NO_SHOW if no_show else Session.Status.CANCELLED
-    updated = Session.objects.filter(pk=session.pk, status=Session.Status.BOOKED).update(status=status)
-    if not updated:
-        raise Refused({"": _("Only a booked session can be cancelled or marked as a no-show.")})
-    session.refresh_from_db()
-    signals.session_ended.send(sender=Session, session=session)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise Refused({"reason": _("Say why the session is cancelled.")})
+    if len(reason) > CANCEL_REASON_MAX:
+        raise Refused({"reason": _("Keep the reason under %(max)s characters.") % {"max": CANCEL_REASON_MAX}})
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.status not in Session.OPEN_STATUSES:
+        status = session.get_status_display().lower()
+        raise Refused({"": _("This session is %(status)s: it cannot be cancelled.") % {"status": status}})
+    session.status = Session.Status.CANCELLED
+    session.cancel_reason = reason
+    session.save(update_fields=["status", "cancel_reason"])
+    signals.session_ended.send(sender=Session, session=session, now=now or timezone.now())
+    return session
+
+
+@transaction.atomic
+def session_no_show(*, session: Session, by: AbstractBaseUser, now: dt.datetime | None = None) -> Session:
+    """The patient did not come: only a booked (not arrived) session, and not before its time."""
+    _require(by, "treatments.change_session", _("Your role cannot mark no-shows."))
+    now = now or timezone.now()
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.status == Session.Status.ARRIVED:
+        raise Refused({"": _("The patient has arrived: she is not a no-show. Cancel the session if it will not "
+                             "take place.")})
+    if session.status != Session.Status.BOOKED:
+        status = session.get_status_display().lower()
+        raise Refused({"": _("This session is %(status)s: it cannot be marked as a no-show.") % {"status": status}})
+    if now < session.scheduled_at:
+        local = timezone.localtime(session.scheduled_at)
+        raise Refused({"": _("The session starts at %(time)s: a patient is a no-show only once her time has come. "
+                             "Cancel it if she called off.") % {"time": f"{local:%H:%M}"}})
+    session.status = Session.Status.NO_SHOW
+    session.save(update_fields=["status"])
+    signals.session_ended.send(sender=Session, session=session, now=now)
     return session
 
 
