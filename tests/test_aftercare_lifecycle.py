@@ -100,10 +100,11 @@ def test_performing_writes_the_timeline_in_the_same_transaction(ready_patient, r
         session = book(patient, course, [vitamins], at=NOW, by=reception, practitioner=physician)
     batch = make_batch(vitamins, "VC-9", dt.date(2027, 12, 31))
     with time_machine.travel(NOW, tick=False):
-        with pytest.raises(Refused):  # refused: no reminders either
+        with pytest.raises(Refused) as refused:  # refused: no reminders either
             session_perform(
                 session=session, performed_by=physician, batches={vitamins.pk: batch}, health_unchanged=False
             )
+        assert list(refused.value.errors) == ["health_unchanged"]  # refused for that alone
         assert not Reminder.objects.exclude(kind="pre_session").exists()
         session_perform(session=session, performed_by=physician, batches={vitamins.pk: batch}, health_unchanged=True)
     due = dict(Reminder.objects.filter(session=session).exclude(kind="pre_session").values_list("kind", "due_at"))

@@ -441,7 +441,8 @@ def test_custom_minimum_age(dob, under_age):
     ],
 )
 def test_malformed_answers_are_refused_not_read_as_no(answers):
-    with pytest.raises(TypeError):
+    [key] = answers
+    with pytest.raises(TypeError, match=f"answer '{key}' must be a"):
         screen(answers)
 
 

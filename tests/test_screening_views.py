@@ -231,7 +231,7 @@ def test_the_database_refuses_a_plain_eligible_with_a_blood_thinner_or_nsaid(rec
 
     screening = screening_take(patient=patient, answers=answers(**answer), taken_by=reception)
     assert screening.outcome == "needs_review"
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="blood_thinner_or_nsaid_is_never_plain_eligible"), transaction.atomic():
         EligibilityScreening.objects.filter(pk=screening.pk).update(outcome="eligible")
     plain = screening_take(patient=patient, answers=answers(), taken_by=reception)
     assert plain.outcome == "eligible"  # the same constraint lets every other eligible row through
@@ -241,7 +241,7 @@ def test_the_database_refuses_an_approval_of_a_hard_stop(physician, reception, t
     from django.db import IntegrityError
 
     screening = screening_take(patient=teen, answers=answers(), taken_by=reception)
-    with pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError, match="screening_approval_needs_approvable_outcome"):
         EligibilityScreening.objects.filter(pk=screening.pk).update(
             decision="approved", decided_by=physician, decided_at=NOW, decision_reason="x",
             valid_until=dt.date(2027, 1, 1),
