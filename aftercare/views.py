@@ -19,6 +19,7 @@ from meso_clinic.core.params import query_id
 from patients.mixins import PatientRecordMixin
 from patients.models import Patient
 from treatments.models import Session
+from treatments.selectors import session_instructions
 
 from . import selectors, services
 from .forms import CloseReportForm, SideEffectReportForm
@@ -211,6 +212,10 @@ class AftercareSheetView(ClinicPermissionRequiredMixin, DetailView):
             title=words.subject if words else "",
             paragraphs=[p.strip() for p in words.body.split("\n\n") if p.strip()] if words else [],
             instructions=plan.instructions(language) if plan else [],
+            # The physician's own words from the review, as in the pre-session email (issue 14).
+            physician_instructions=[
+                line.strip() for line in session_instructions(self.object).splitlines() if line.strip()
+            ],
             **kwargs,
         )
 

@@ -70,6 +70,8 @@ treatments:session                y y y y
 treatments:session_perform        . . y .
 treatments:session_reschedule     y y y .
 treatments:session_cancel         y y y .
+treatments:session_check_in       y y y .
+treatments:session_no_show        y y y .
 treatments:patient_sessions       y y y y
 aftercare:delivery                y y y y
 aftercare:patient_emails          y y y y

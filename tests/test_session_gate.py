@@ -661,7 +661,9 @@ class GateMachine(RuleBasedStateMachine):
     @rule(session=RECENT, no_show=st.booleans())
     def cancel(self, session, no_show) -> None:
         with suppress(Refused):
-            session_cancel(session=self.recent(self.sessions, session), by=self.staff.reception, no_show=no_show)
+            session_cancel(
+                session=self.recent(self.sessions, session), by=self.staff.reception, no_show=no_show, reason="Unwell"
+            )
 
     @rule(minutes=st.one_of(st.integers(1, 3 * 24 * 60), st.integers(1, 200).map(lambda days: days * 24 * 60)))
     def advance_clock(self, minutes: int) -> None:

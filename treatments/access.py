@@ -20,6 +20,8 @@ PAGE_ACCESS: dict[str, Rule] = {
     "treatments:session_perform": "treatments.perform_session",
     "treatments:session_reschedule": "treatments.change_session",
     "treatments:session_cancel": "treatments.change_session",
+    "treatments:session_check_in": "treatments.change_session",  # reception, nurse, physician
+    "treatments:session_no_show": "treatments.change_session",
     "treatments:patient_sessions": ("patients.view_patient", "treatments.view_session"),
     # The patient's own consent pages: her link's token is the key (treatments/sign_views.py; issue 15).
     "treatments:consent_sign": PUBLIC,

@@ -2,7 +2,7 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from meso_clinic.core.people import display_name
@@ -274,3 +274,50 @@ class DayForm(forms.Form):
         if self.is_valid() and self.cleaned_data.get("day"):
             return self.cleaned_data["day"]
         return timezone.localdate()
+
+
+# --- Cancelling a session (issue 14) -------------------------------------------------------------
+
+OTHER_REASON = "other"
+# The usual reasons, stored in English as written here and shown translated (stored_text); "Other" asks for words.
+CANCEL_REASONS = (
+    gettext_noop("The patient called off."),
+    gettext_noop("The patient is unwell."),
+    gettext_noop("The practitioner is not available."),
+    gettext_noop("The patient is not ready for treatment (screening, patch test or consent)."),
+    gettext_noop("Booked by mistake."),
+)
+
+
+class CancelForm(RefusalFormMixin, forms.Form):
+    """Why a session is cancelled: a usual reason, or the staff's own words (required then). For staff only:
+    the patient's email says that it is cancelled, never why."""
+
+    choice = forms.ChoiceField(
+        label=_("Reason"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose why the session is cancelled.")},
+    )
+    reason = forms.CharField(
+        label=_("In your words"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required for “Other”; added to the reason otherwise. Staff see it; the patient does not."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["choice"].choices = [(text, _(text)) for text in CANCEL_REASONS] + [
+            (OTHER_REASON, _("Other (say below)"))
+        ]
+
+    def clean(self) -> dict:
+        super().clean()
+        cleaned = self.cleaned_data  # what Form.clean() returns (typed as optional)
+        choice, words = cleaned.get("choice"), " ".join(cleaned.get("reason", "").split())
+        if choice == OTHER_REASON and not words:
+            self.add_error("reason", _("Say why the session is cancelled."))
+        elif choice:
+            cleaned["reason"] = words if choice == OTHER_REASON else " ".join(filter(None, [choice, words]))
+        return cleaned

@@ -406,6 +406,9 @@ class Session(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         NO_SHOW = "no_show", _("No-show")
 
+    # Still to happen: booked, or checked in and waiting. Readiness, the perform gate and clashes treat both alike.
+    OPEN_STATUSES = (Status.BOOKED, Status.ARRIVED)
+
     class Technique(models.TextChoices):
         GUN = "gun", _("Injection gun")
         NEEDLES = "needles", _("Fine needles")
@@ -506,6 +509,26 @@ class Session(models.Model):
     @property
     def is_performed(self) -> bool:
         return self.status == self.Status.PERFORMED
+
+    @property
+    def is_open(self) -> bool:
+        """Booked or arrived: it can still be performed (or cancelled)."""
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_booked(self) -> bool:
+        """Booked, not yet checked in: it can be moved, checked in or marked a no-show."""
+        return self.status == self.Status.BOOKED
+
+    # What the session's actions offer now (templates/treatments/includes/session_actions.html); the services
+    # (session_check_in, session_no_show) decide again on their own clock.
+    @property
+    def can_check_in_today(self) -> bool:
+        return self.is_booked and timezone.localdate(self.scheduled_at) == timezone.localdate()
+
+    @property
+    def can_be_no_show(self) -> bool:
+        return self.is_booked and self.scheduled_at <= timezone.now()
 
     @property
     def previous_reaction_shown(self) -> "PreviousReactionShown":

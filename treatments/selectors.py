@@ -18,7 +18,7 @@ from meso_clinic.core.clock import clinic_zone
 from meso_clinic.core.db import ListAgg, latest, split_list
 from meso_clinic.core.people import users_with_permission
 from patients.eligibility import ALLERGY_FINDING
-from patients.models import EligibilityScreening, Patient
+from patients.models import Decision, EligibilityScreening, Patient
 
 from . import patch_tests
 from . import readiness as readiness_rules
@@ -174,9 +174,9 @@ def patient_readiness(
 
 
 def sessions_readiness(sessions: Iterable[Session]) -> dict[int, Readiness]:
-    """Readiness of each booked session at its scheduled time. Sessions must come with
+    """Readiness of each booked (or arrived) session at its scheduled time. Sessions must come with
     `session_products__product` prefetched and `patient` selected (see day_sessions)."""
-    sessions = [s for s in sessions if s.status == Session.Status.BOOKED]  # readiness is shown for these only
+    sessions = [s for s in sessions if s.status in Session.OPEN_STATUSES]  # readiness is shown for these only
     facts = patient_facts({s.patient_id: s.patient for s in sessions}.values())
     return {
         s.pk: readiness_from_facts(
@@ -273,7 +273,7 @@ def patient_courses(patient: Patient) -> list[Course]:
         .select_related("area", "indication")
         .annotate(
             done=Count("sessions", filter=performed),
-            booked=Count("sessions", filter=Q(sessions__status=Session.Status.BOOKED)),
+            booked=Count("sessions", filter=Q(sessions__status__in=Session.OPEN_STATUSES)),  # booked or arrived
             last_performed=Max("sessions__performed_at", filter=performed),
         )
     )
@@ -452,3 +452,22 @@ def patient_treatment_summary(patient: Patient, *, limit: int = 10, record_limit
         more_patch_tests=more_patch_tests,
         more_consents=more_consents,
     )
+
+
+# --- The physician's instructions for a session (issue 14) -----------------------------------------
+
+
+def session_instructions(session: Session) -> str:
+    """What the physician told the patient to do, from the review of the screening in force for this session
+    (e.g. "pause ibuprofen 3 days before"): the one a performed session was signed off on, else the latest
+    screening taken by the session's time when it is approved (a newer, undecided one replaces it, as in
+    readiness). Empty when there are none. Shown on the session page, the pre-session email and the sheet."""
+    screenings = EligibilityScreening.objects.filter(patient_id=session.patient_id)
+    if session.screening_id is not None:
+        screenings = screenings.filter(pk=session.screening_id)
+    else:
+        screenings = screenings.filter(taken_at__lte=session.scheduled_at).order_by("-taken_at", "-pk")[:1]
+    row = screenings.values_list("decision", "instructions").first()
+    if row is None or row[0] != Decision.APPROVED:
+        return ""
+    return row[1].strip()

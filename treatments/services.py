@@ -443,6 +443,9 @@ def session_reschedule(
     _require(by, "treatments.change_session", _("Your role cannot move sessions."))
     now = now or timezone.now()
     session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.status == Session.Status.ARRIVED:
+        raise Refused({"": _("The patient has arrived: this session can no longer be moved. Perform it, or cancel "
+                             "it and book a new one.")})
     if session.status != Session.Status.BOOKED:
         raise Refused({"": _("Only a booked session can be moved.")})
     if scheduled_at < now - _grace():

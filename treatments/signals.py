@@ -11,9 +11,12 @@ from django.dispatch import Signal
 # Sent with `session` and `now` when a session is booked, and again when it is moved.
 session_booked = Signal()
 session_moved = Signal()
+# Sent with `session` and `now` when the patient is checked in at reception (status "arrived").
+session_arrived = Signal()
 # Sent with `session` once it is signed off as performed.
 session_performed = Signal()
-# Sent with `session` once it is cancelled or marked as a no-show (its status says which).
+# Sent with `session` and `now` once it is cancelled or marked as a no-show (its status says which; a cancelled one
+# carries the staff's `cancel_reason`, which is never for the patient).
 session_ended = Signal()
 
 # Asked with `session` by the session's page and its sign-off: each receiver answers a warning for the

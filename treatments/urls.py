@@ -23,6 +23,8 @@ urlpatterns = [
     path("sessions/<int:pk>/perform/", views.SessionPerformView.as_view(), name="session_perform"),
     path("sessions/<int:pk>/reschedule/", views.SessionRescheduleView.as_view(), name="session_reschedule"),
     path("sessions/<int:pk>/cancel/", views.SessionCancelView.as_view(), name="session_cancel"),
+    path("sessions/<int:pk>/check-in/", views.SessionCheckInView.as_view(), name="session_check_in"),
+    path("sessions/<int:pk>/no-show/", views.SessionNoShowView.as_view(), name="session_no_show"),
     # The patient's own consent pages, after her intake on the same link (issue 15; the token masked in logs).
     path("sign/<str:token>/", sign_views.ConsentSignView.as_view(), name="consent_sign"),
     path("sign/<str:token>/photos/", sign_views.PhotoConsentView.as_view(), name="photo_consent_sign"),

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import DetailView, FormView, ListView, TemplateView
@@ -17,6 +18,7 @@ from patients.models import Patient
 
 from . import patch_tests, selectors, services
 from .forms import (
+    CancelForm,
     ConsentForm,
     CourseForm,
     DayForm,
@@ -312,14 +314,16 @@ class SessionDetailView(ClinicPermissionRequiredMixin, DetailView):
         log_patient_access(self.request.user, session.patient)
         user = self.request.user
         context = {"can_perform": False, "can_cancel": False}
-        if session.status == Session.Status.BOOKED:
+        if session.status != Session.Status.CANCELLED:  # the physician's instructions, before and after
+            context["instructions"] = selectors.session_instructions(session)
+        if session.is_open:  # booked, or the patient has arrived
             context["readiness"] = selectors.sessions_readiness([session])[session.pk]
             context["session_warnings"] = warnings_for(session)
             context["can_perform"] = user.has_perm("treatments.perform_session")
             context["can_cancel"] = user.has_perm("treatments.change_session")
             if context["can_perform"] and "perform_form" not in kwargs:
                 context["perform_form"] = SessionPerformForm(session=session)
-            if context["can_cancel"] and "reschedule_form" not in kwargs:
+            if session.is_booked and context["can_cancel"] and "reschedule_form" not in kwargs:  # arrived: not moved
                 local = timezone.localtime(session.scheduled_at).strftime("%Y-%m-%dT%H:%M")
                 context["reschedule_form"] = RescheduleForm(initial={"scheduled_at": local})
         return super().get_context_data(**context, **kwargs)
@@ -355,21 +359,94 @@ class SessionPerformView(SessionDetailView):
         return self.render_to_response(self.get_context_data(perform_form=form))
 
 
+def _local_path(target: str) -> str:
+    """`target` when it is a path on this site (the calendar a session action came from), else ""."""
+    if target.startswith("/") and not target.startswith("//") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts=None
+    ):
+        return target
+    return ""
+
+
+def _back(request, session: Session):
+    """Where a session action returns: the page it came from (`next`, a local path only), else the session's page."""
+    return redirect(_local_path(request.POST.get("next", "")) or reverse("treatments:session", args=[session.pk]))
+
+
 class SessionCancelView(ClinicPermissionRequiredMixin, DetailView):
+    """Cancel a session: a confirmation page with the reason (GET), then the cancellation (POST)."""
+
+    permission_required = "treatments.change_session"
+    context_object_name = "session"
+    template_name = "treatments/session_cancel.html"
+
+    def get_queryset(self):
+        return Session.objects.select_related("patient", "area", "indication", "practitioner")
+
+    def get_context_data(self, **kwargs):
+        log_patient_access(self.request.user, self.object.patient)
+        kwargs.setdefault("form", CancelForm())
+        emailed = self.object.patient.email_consent and bool(self.object.patient.email)
+        came_from = _local_path(self.request.GET.get("next") or self.request.POST.get("next", ""))
+        return super().get_context_data(emailed=emailed, next=came_from, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if not self.object.is_open:
+            messages.error(request, _("This session is %(status)s: it cannot be cancelled.") % {
+                "status": self.object.get_status_display().lower()})
+            return redirect("treatments:session", pk=self.object.pk)
+        return self.render_to_response(self.get_context_data())
+
+    def post(self, request, *args, **kwargs):
+        self.object = session = self.get_object()
+        form = CancelForm(request.POST)
+        if form.is_valid():
+            try:
+                services.session_cancel(session=session, by=request.user, reason=form.cleaned_data["reason"])
+            except services.Refused as refusal:
+                form.add_refusal(refusal)
+            else:
+                messages.success(request, _("Session cancelled."))
+                return _back(request, session)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class SessionActionView(ClinicPermissionRequiredMixin, DetailView):
+    """A one-button action on a session (POST only); a refusal comes back as a message on the page returned to."""
+
     permission_required = "treatments.change_session"
     model = Session
     http_method_names = ["post"]
+    done = ""
+
+    def act(self, session: Session) -> None:
+        raise NotImplementedError
 
     def post(self, request, *args, **kwargs):
         session = self.get_object()
-        no_show = request.POST.get("outcome") == "no_show"
         try:
-            services.session_cancel(session=session, by=request.user, no_show=no_show)
+            self.act(session)
         except services.Refused as refusal:
-            messages.error(request, str(refusal))
+            for message in (m for field_messages in refusal.errors.values() for m in field_messages):
+                messages.error(request, message)
         else:
-            messages.success(request, _("Marked as a no-show.") if no_show else _("Session cancelled."))
-        return redirect(reverse("treatments:session", args=[session.pk]))
+            messages.success(request, self.done)
+        return _back(request, session)
+
+
+class SessionCheckInView(SessionActionView):
+    done = gettext_lazy("Checked in: the patient has arrived.")
+
+    def act(self, session: Session) -> None:
+        services.session_check_in(session=session, by=self.request.user)
+
+
+class SessionNoShowView(SessionActionView):
+    done = gettext_lazy("Marked as a no-show.")
+
+    def act(self, session: Session) -> None:
+        services.session_no_show(session=session, by=self.request.user)
 
 
 class SessionRescheduleView(SessionDetailView):

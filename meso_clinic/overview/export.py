@@ -126,6 +126,8 @@ def _session(s: Session) -> dict[str, Any]:
         "scheduled_at": _time(s.scheduled_at),
         "duration_minutes": s.duration_minutes,
         "status": s.get_status_display(),
+        "arrived_at": _time(s.arrived_at),  # checked in at reception (issue 14)
+        "cancel_reason": s.cancel_reason,  # staff's words, part of her record
         "technique": s.get_technique_display(),
         "local_anaesthetic_cream": s.anaesthetic_cream,
         "practitioner": _staff(s.practitioner),
