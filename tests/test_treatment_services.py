@@ -263,8 +263,9 @@ def test_a_practitioner_cannot_be_booked_twice_at_once_but_back_to_back_is_fine(
         with pytest.raises(Refused) as refusal:
             book(staff, patient, [product(AMINO)], scheduled_at=start + 30 * MINUTE)
         assert "another session at 12:30 that overlaps" in messages(refusal, "scheduled_at")
-        with pytest.raises(Refused):  # a longer session that covers it
+        with pytest.raises(Refused) as refusal:  # a longer session that covers it
             book(staff, patient, [product(AMINO)], scheduled_at=start - HOUR, duration_minutes=120)
+        assert "that overlaps" in messages(refusal, "scheduled_at")
         assert counts() == (1, 1)
         after = book(staff, patient, [product(AMINO)], scheduled_at=start + 45 * MINUTE)  # starts as it ends
         before = book(staff, patient, [product(AMINO)], scheduled_at=start - 45 * MINUTE)  # ends as it starts

@@ -412,7 +412,7 @@ def test_a_later_session_records_whether_a_reaction_followed_the_previous_one(
 def test_the_database_keeps_a_reaction_after_the_previous_session_described(booked):
     from django.db import IntegrityError, transaction
 
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="session_previous_reaction_is_described"), transaction.atomic():
         Session.objects.filter(pk=booked.pk).update(previous_reaction="reaction", reaction_after_previous="")
 
 
