@@ -59,6 +59,7 @@ test: $(STAMP) browser gettext
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports  # imports go one way: overview -> aftercare -> treatments -> patients -> core
+	$(BIN)/mypy  # types, with django-stubs (pyproject.toml's [tool.mypy]); loads the settings, needs no database
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 clean:

@@ -7,6 +7,7 @@ import uuid
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -50,7 +51,7 @@ class ReminderEmail(EmailMultiAlternatives):
     one and compiles a regular expression per message to check the parts do not contain it (a tenth
     of a send's time in the worker, issue 7). A random UUID cannot occur in the text."""
 
-    def message(self):
+    def message(self):  # type: ignore[override]  # Django 5.2's; django-stubs 6 describes 6.0's message(policy=)
         msg = super().message()
         if msg.is_multipart() and not msg.get_boundary():
             msg.set_boundary(f"=_mesoclinic_{uuid.uuid4().hex}")
@@ -117,7 +118,7 @@ class ReusedConnection:
     DROPPED = (smtplib.SMTPServerDisconnected, ConnectionResetError, BrokenPipeError)
 
     def __init__(self) -> None:
-        self.backend = None
+        self.backend: BaseEmailBackend | None = None
         self.key: tuple | None = None
         self.used_at = 0.0
         self.opened = 0  # connections opened by this process (for tests and the benchmark)
@@ -130,11 +131,12 @@ class ReusedConnection:
                          "EMAIL_USE_SSL", "EMAIL_TIMEOUT")
         )
 
-    def _open(self, key: tuple) -> None:
-        self.backend = get_connection(timeout=settings.EMAIL_TIMEOUT)
+    def _open(self, key: tuple) -> BaseEmailBackend:
+        self.backend = backend = get_connection(timeout=settings.EMAIL_TIMEOUT)
         self.key = key
-        self.backend.open()
+        backend.open()
         self.opened += 1
+        return backend
 
     def close(self) -> None:
         backend, self.backend, self.key = self.backend, None, None
@@ -147,17 +149,16 @@ class ReusedConnection:
         if self.backend is not None and (key != self.key or time.monotonic() - self.used_at > self.REUSE_IDLE_SECONDS):
             self.close()
         reused = self.backend is not None
-        if not reused:
-            self._open(key)
+        backend = self.backend if self.backend is not None else self._open(key)
         try:
-            self.backend.send_messages([email])
+            backend.send_messages([email])
         except self.DROPPED:
             self.close()
             if not reused:
                 raise
-            self._open(key)  # the server dropped the idle connection: once more, on a new one
+            backend = self._open(key)  # the server dropped the idle connection: once more, on a new one
             try:
-                self.backend.send_messages([email])
+                backend.send_messages([email])
             except Exception:
                 self.close()
                 raise

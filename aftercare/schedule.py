@@ -11,8 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 
 class ReminderKind(StrEnum):
@@ -27,7 +31,7 @@ class ReminderKind(StrEnum):
     PRE_SESSION = "pre_session"
 
     @property
-    def label(self) -> str:
+    def label(self) -> "StrPromise":
         """Wording shown to staff (translated when shown); the value stays a stable code for storage."""
         return _LABELS[self]
 

@@ -12,9 +12,10 @@ import smtplib
 import traceback
 import uuid
 from collections.abc import Callable
+from typing import cast
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -125,7 +126,9 @@ def plan_reschedule_pending(plan: AftercarePlan) -> int:
             reminder.status = Reminder.Status.CANCELLED
             reminder.last_error = gettext_noop("Removed from the aftercare plan.")
         else:
-            due = aftercare_timeline(performed_at=reminder.session.performed_at, tz=clinic_zone(), steps=[step])
+            # After-session reminders belong to performed sessions: performed_at is set.
+            performed_at = cast(dt.datetime, reminder.session.performed_at)
+            due = aftercare_timeline(performed_at=performed_at, tz=clinic_zone(), steps=[step])
             reminder.due_at = due[0].due_at
         reminder.save(update_fields=["status", "last_error", "due_at", "updated_at"])
         moved += 1
@@ -146,8 +149,8 @@ def reminders_dispatch(
     *,
     now: dt.datetime | None = None,
     limit: int | None = None,
-    enqueue: Callable[[int, str, dt.datetime], None] | None = None,
-    enqueue_chunk: Callable[[list[int], str, dt.datetime], None] | None = None,
+    enqueue: Callable[[int, str, dt.datetime], object] | None = None,
+    enqueue_chunk: Callable[[list[int], str, dt.datetime], object] | None = None,
 ) -> int:
     """Claim due rows (skipping rows another dispatcher holds) and enqueue their sends, on commit.
 
@@ -192,7 +195,8 @@ def reminders_dispatch(
         )
         size = max(1, settings.REMINDER_SEND_CHUNK)
         chunks = [ids[start : start + size] for start in range(0, len(ids), size)]
-        transaction.on_commit(lambda: [enqueue_chunk(chunk, token, lease) for chunk in chunks])
+        send_chunk = cast(Callable[[list[int], str, dt.datetime], object], enqueue_chunk)  # given, or made above
+        transaction.on_commit(lambda: [send_chunk(chunk, token, lease) for chunk in chunks])
     return len(ids)
 
 
@@ -332,7 +336,7 @@ def _record_failure(reminder: Reminder, error: Exception, *, now: dt.datetime) -
     return "retry"
 
 
-def reminder_retry(*, reminder: Reminder, by: AbstractBaseUser) -> bool:
+def reminder_retry(*, reminder: Reminder, by: User) -> bool:
     """Staff's "resend" of a failed reminder: back to pending, due now."""
     return bool(
         Reminder.objects.filter(pk=reminder.pk, status=Reminder.Status.FAILED).update(
@@ -369,7 +373,7 @@ def report_create(
     severity: str,
     description: str,
     photo=None,
-    notify: Callable[[int], None],
+    notify: Callable[[int], object],
 ) -> SideEffectReport:
     """A patient's report, or ReportLimitReached. Counted and written under the session's row lock: reports
     sent through one link at the same moment queue there, so the daily limit holds (30 at once stored 11 when
@@ -383,7 +387,11 @@ def report_create(
         raise ReportLimitReached
     report = SideEffectReport.objects.create(
         session=session,
-        reminder_id=reminder_id if Reminder.objects.filter(pk=reminder_id, session=session).exists() else None,
+        reminder_id=(
+            reminder_id
+            if reminder_id is not None and Reminder.objects.filter(pk=reminder_id, session=session).exists()
+            else None
+        ),
         effects=effects,
         warning_signs=warning_signs,
         severity=severity,
@@ -413,7 +421,7 @@ def report_limit_reached(session, *, now: dt.datetime | None = None) -> bool:
     return taken >= settings.REPORTS_PER_SESSION_PER_DAY
 
 
-def report_close(*, report: SideEffectReport, by: AbstractBaseUser, note: str) -> bool:
+def report_close(*, report: SideEffectReport, by: User, note: str) -> bool:
     if not note.strip():
         raise ValueError("A note is required to close a report.")
     return bool(

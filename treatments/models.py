@@ -6,6 +6,7 @@ writes that touch several rows live in treatments/services.py.
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -116,6 +117,9 @@ class Batch(models.Model):
     expiry_date = models.DateField(_("expiry date"))
     received_on = models.DateField(_("received on"), default=timezone.localdate)
 
+    if TYPE_CHECKING:  # set on the rows treatments.selectors.catalogue_products returns, not on others
+        expired: bool
+
     class Meta:
         ordering = ["product", "expiry_date"]
         verbose_name = _("batch")
@@ -155,6 +159,9 @@ class PatchTest(models.Model):
     reaction_decision = models.TextField(blank=True)
 
     objects = TrackedManager()  # history of every change, products included; never deleted
+
+    if TYPE_CHECKING:  # set on the rows of patient_treatment_summary and the dashboard's lists, not on others
+        product_list: list[str]
 
     class Meta:
         ordering = ["-applied_at", "-id"]
@@ -224,6 +231,9 @@ class Course(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     objects = TrackedManager()
+
+    if TYPE_CHECKING:  # set on the rows treatments.selectors.patient_courses returns, not on others
+        suggestions: list[dt.date]
 
     class Meta:
         ordering = ["-created_at"]
@@ -457,6 +467,9 @@ class Session(models.Model):
     notes = models.TextField(blank=True)
 
     objects = TrackedManager()
+
+    if TYPE_CHECKING:  # set on the rows treatments.selectors.with_product_lists returns, not on others
+        product_list: list[tuple[str, ...]]
 
     class Meta:
         ordering = ["scheduled_at", "id"]

@@ -7,6 +7,7 @@ session of the day with its readiness), then computed by the pure rules.
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -24,6 +25,28 @@ from . import patch_tests
 from . import readiness as readiness_rules
 from .models import Batch, Consent, ConsentText, Course, PatchTest, Product, Session, SessionProduct
 from .readiness import Readiness, ScreeningFacts, readiness
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+# What the selectors annotate() on their rows, for the type checker (django-stubs' WithAnnotations[Model, TypedDict]):
+# a function handed such rows says so in its signature. A ListAgg is typed str as its output field says (it is None
+# for a row with nothing to gather: split_list and split_product_refs take both).
+class CourseCounts(TypedDict):
+    done: int  # patient_courses
+    booked: int
+    last_performed: dt.datetime | None
+
+
+class SessionProducts(TypedDict):
+    product_lots: str  # patient_sessions (ListAgg)
+    product_refs: str
+
+
+class PatchTestProducts(TypedDict):
+    product_names: str  # patient_treatment_summary (ListAgg)
+    product_refs: str
 
 
 def patch_rules() -> patch_tests.PatchTestRules:
@@ -265,7 +288,7 @@ def patch_tests_to_read(*, now: dt.datetime) -> QuerySet[PatchTest]:
     )
 
 
-def patient_courses(patient: Patient) -> list[Course]:
+def patient_courses(patient: Patient) -> "list[WithAnnotations[Course, CourseCounts]]":
     """The patient's courses with the sessions performed and booked, and suggested next dates."""
     performed = Q(sessions__status=Session.Status.PERFORMED)
     courses = list(
@@ -282,7 +305,9 @@ def patient_courses(patient: Patient) -> list[Course]:
     return courses
 
 
-def next_session_suggestions(course: Course, *, today: dt.date, count: int = 3) -> list[dt.date]:
+def next_session_suggestions(
+    course: "WithAnnotations[Course, CourseCounts]", *, today: dt.date, count: int = 3
+) -> list[dt.date]:
     """Suggested dates for the sessions still to book: every `interval_days` from the last session
     performed (or from today for a course not started), never in the past."""
     remaining = course.planned_sessions - course.done - course.booked
@@ -338,10 +363,10 @@ def usable_batches(product: Product, *, on: dt.date) -> QuerySet[Batch]:
 class TreatmentSummary:
     """The treatments part of a patient's page."""
 
-    patch_tests: list[PatchTest]
+    patch_tests: "list[WithAnnotations[PatchTest, PatchTestProducts]]"
     consents: list[Consent]
-    courses: list[Course]
-    sessions: list[Session]
+    courses: "list[WithAnnotations[Course, CourseCounts]]"
+    sessions: "list[WithAnnotations[Session, SessionProducts]]"
     limit: int = 10  # the latest `limit` sessions; the page links to all of them when the list is full
     record_limit: int = 20  # the latest `record_limit` patch tests and consents ...
     more_patch_tests: bool = False  # ... and whether older ones exist (the page says so: nothing ends silently)
@@ -357,16 +382,17 @@ def current_consent_text(*, at: dt.datetime | None = None, language: str = "en")
 
 def previous_session_at(patient_id: int, *, before: dt.datetime, exclude: int | None = None) -> dt.datetime | None:
     """When the patient's latest session performed before `before` was performed (None: this is her first)."""
+    performed = Session.objects.filter(patient_id=patient_id, status=Session.Status.PERFORMED, performed_at__lt=before)
+    if exclude is not None:  # (exclude(pk=None) excluded nothing: the same rows)
+        performed = performed.exclude(pk=exclude)
     return (
-        Session.objects.filter(patient_id=patient_id, status=Session.Status.PERFORMED, performed_at__lt=before)
-        .exclude(pk=exclude)
-        .order_by("-performed_at")
+        performed.order_by("-performed_at")
         .values_list("performed_at", flat=True)
         .first()
     )
 
 
-def patient_sessions(patient: Patient) -> QuerySet[Session]:
+def patient_sessions(patient: Patient) -> "QuerySet[WithAnnotations[Session, SessionProducts]]":
     """A patient's sessions, newest first, each with its products and lots gathered in the same query
     (`product_lots`; `with_product_lists` makes them a list of (product, lot) pairs)."""
     return (
@@ -410,7 +436,9 @@ def split_product_refs(value: str | None) -> list[tuple[int, bool, str]]:
     return refs
 
 
-def with_product_lists(sessions: list[Session]) -> list[Session]:
+def with_product_lists(
+    sessions: "list[WithAnnotations[Session, SessionProducts]]",
+) -> "list[WithAnnotations[Session, SessionProducts]]":
     for session in sessions:
         session.product_list = [tuple(item.split(LOT_SEPARATOR, 1)) for item in split_list(session.product_lots)]
     return sessions

@@ -3,6 +3,7 @@
 patients' namespace ("patients:detail"), joined to the patients' URLs in meso_clinic/urls.py."""
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.urls import path, reverse
@@ -21,6 +22,7 @@ from treatments import patch_tests, scheduling
 from treatments.models import Course, Product, Session
 from treatments.readiness import ScreeningFacts, latest_screening, needs_patch_test
 from treatments.selectors import (
+    CourseCounts,
     PatientFacts,
     TreatmentSummary,
     patch_rules,
@@ -32,6 +34,9 @@ from treatments.selectors import (
 
 from . import next_steps
 from .next_steps import Action
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 SCREENINGS_SHOWN = 20
 
@@ -177,7 +182,7 @@ def checklist_for(
         product_names=names,
         consent=next_steps.ConsentFacts(
             timezone.localdate(consent.consented_at, tz),
-            consent.course.indication.name if consent.course_id is not None else "",
+            consent.course.indication.name if consent.course is not None else "",  # none: no query
         ) if consent is not None else None,
         booked=next_steps.BookedSession(session.scheduled_at, readiness.ready) if session is not None else None,
         course=_course_facts(course, facts, tested, now=now) if course is not None else None,
@@ -202,7 +207,9 @@ def checklist_for(
     return ChecklistView(checklist, urls)
 
 
-def _next_course(courses: list[Course], session: Session | None) -> Course | None:
+def _next_course(
+    courses: "list[WithAnnotations[Course, CourseCounts]]", session: Session | None
+) -> "WithAnnotations[Course, CourseCounts] | None":
     """The course the next session belongs to: the booked one's, else the newest active course with sessions left,
     else the newest course (complete, or stopped)."""
     if session is not None and session.course_id is not None:
@@ -212,7 +219,7 @@ def _next_course(courses: list[Course], session: Session | None) -> Course | Non
 
 
 def _course_facts(
-    course: Course, facts: PatientFacts, tested: list[Product], *, now: dt.datetime
+    course: "WithAnnotations[Course, CourseCounts]", facts: PatientFacts, tested: list[Product], *, now: dt.datetime
 ) -> next_steps.CourseFacts:
     """The course's next session: the earliest moment the scheduling rules allow (patch tests readable and read,
     the course's interval after the last session), else the course's suggested date."""

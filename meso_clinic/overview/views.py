@@ -1,12 +1,14 @@
 import datetime as dt
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from aftercare.models import Reminder, SideEffectReport
 from meso_clinic.core.access import ClinicRoleRequiredMixin
+from meso_clinic.core.auth_types import AuthenticatedHttpRequest
 from meso_clinic.core.db import bounded_counts, estimated_rows
 from meso_clinic.core.permissions import role_names
 from patients.models import Patient
@@ -22,6 +24,7 @@ DASHBOARD_CAP = 1000
 
 class DashboardView(ClinicRoleRequiredMixin, TemplateView):
     template_name = "dashboard.html"
+    request: AuthenticatedHttpRequest
 
     def get_context_data(self, **kwargs):
         """Every figure in one query, each bounded (meso_clinic.core.db.bounded_counts): at most a few
@@ -33,7 +36,7 @@ class DashboardView(ClinicRoleRequiredMixin, TemplateView):
         user = self.request.user
         context = super().get_context_data(**kwargs)
         context["roles"] = [_(name) for name in role_names(user)]  # role names are marked in roles.py
-        counts = {}
+        counts: dict[str, QuerySet] = {}
         if user.has_perm("patients.view_patient"):
             counts["patient_count"] = Patient.objects.all()
             # A range on created_at (its index), not created_at__date, which no index can serve.

@@ -5,6 +5,7 @@ for the readiness facts of the sessions looked at (treatments.selectors.patient_
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.db.models import Case, CharField, QuerySet, Value, When
@@ -22,6 +23,9 @@ from treatments.selectors import (
     readiness_from_facts,
     split_product_refs,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 WORK_LIST_SIZE = 10
 # Sessions looked at for "not ready": the next ones from the start of today, at most this many and this far ahead.
@@ -106,7 +110,11 @@ def session_lists(*, now: dt.datetime) -> SessionLists:
     )
 
 
-def patch_tests_readable(*, now: dt.datetime) -> QuerySet[PatchTest]:
+class ProductNames(TypedDict):
+    product_names: str  # patch_tests_readable (ListAgg)
+
+
+def patch_tests_readable(*, now: dt.datetime) -> "QuerySet[WithAnnotations[PatchTest, ProductNames]]":
     """Unread tests that can be read now (24 hours after application, inside their window), oldest first: the
     first to close. One query, the products' names gathered in it."""
     return (
@@ -117,7 +125,9 @@ def patch_tests_readable(*, now: dt.datetime) -> QuerySet[PatchTest]:
     )
 
 
-def with_product_lists(tests: list[PatchTest]) -> list[PatchTest]:
+def with_product_lists(
+    tests: "list[WithAnnotations[PatchTest, ProductNames]]",
+) -> "list[WithAnnotations[PatchTest, ProductNames]]":
     for test in tests:
         test.product_list = split_list(test.product_names)
     return tests

@@ -23,9 +23,8 @@ from django.utils.dates import MONTHS, MONTHS_3, WEEKDAYS, WEEKDAYS_ABBR
 
 register = template.Library()
 
-_Part = Callable[[dt.date, dict], str]
-
-_PARTS: dict[str, _Part] = {
+# Each part of a format, from a date; H, i and s (_TIME_PARTS) only from a datetime (clinic_date checks).
+_PARTS: dict[str, Callable[[dt.datetime, dict], str]] = {
     "j": lambda v, n: str(v.day),
     "d": lambda v, n: f"{v.day:02d}",
     "Y": lambda v, n: f"{v.year:04d}",
