@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -57,7 +57,7 @@ class LinkProblem(Exception):
 
 
 def invitation_create(
-    *, patient: Patient, created_by: AbstractBaseUser, channel: str, at: dt.datetime | None = None
+    *, patient: Patient, created_by: User, channel: str, at: dt.datetime | None = None
 ) -> tuple[IntakeInvitation, str]:
     """A new invitation and its token (returned once, never stored). The tablet's lasts the visit, a link days."""
     at = at or timezone.now()
@@ -82,7 +82,7 @@ class NoAddress(Exception):
     """The patient has no email address to send the link to."""
 
 
-def invitation_send(*, patient: Patient, created_by: AbstractBaseUser) -> IntakeInvitation:
+def invitation_send(*, patient: Patient, created_by: User) -> IntakeInvitation:
     """Email her a link to her intake questionnaire, in her language (sent once the row is committed)."""
     if not patient.email:
         raise NoAddress

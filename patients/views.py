@@ -132,8 +132,9 @@ class IntakeView(ClinicPermissionRequiredMixin, FormView):
     def get_initial(self):
         # "Go through the answers with the patient": the staff form starts from her own screening's answers; saving
         # writes a new screening (answered by staff), and hers stays as she gave it: the record keeps both.
-        source = EligibilityScreening.objects.filter(
-            pk=query_id(self.request.GET, "from"), patient=self.patient
+        source_pk = query_id(self.request.GET, "from")
+        source = None if source_pk is None else EligibilityScreening.objects.filter(
+            pk=source_pk, patient=self.patient
         ).only("answers").first()
         return dict(source.answers) if source is not None else {}
 

@@ -409,7 +409,7 @@ def calendar_week(
         for day in days:
             # A room is bookable while someone works: the union of the practitioners' open time that day.
             clinic_open = tuple(union(i for spec in practitioner_columns[day] for i in spec.open))
-            shown = [r for r in rooms if r.active or by_room.get((day, r.pk))]
+            shown: list[Room | None] = [r for r in rooms if r.active or by_room.get((day, r.pk))]
             if by_room.get((day, NO_ROOM)):
                 shown.append(None)
             if not clinic_open and not any(by_room.get((day, r.pk if r else NO_ROOM)) for r in shown):

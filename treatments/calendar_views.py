@@ -6,6 +6,7 @@ found by a POSTed search kept in the server-side session, as on the patient list
 
 import datetime as dt
 import secrets
+from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
@@ -152,7 +153,7 @@ def column_cells(column: Column, *, grid: Grid, by: str, book_url: str) -> SafeS
         state = states[i]
         if state == SlotState.FREE and book_url:
             row = rows[i]
-            params = {"at": f"{day}T{row.label}"}
+            params: dict[str, str | int] = {"at": f"{day}T{row.label}"}
             practitioner = spec.practitioner_id if by == BY_PRACTITIONER else column.offers.get(i)
             room = spec.room_id if by == BY_ROOM else column.offers.get(i)
             if practitioner:
@@ -256,14 +257,14 @@ class CalendarBookView(ClinicPermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         slot = self.slot()
-        query = ""
+        query: str | None = ""
         key = self.request.GET.get("search", "")
         if key:
             query = self.request.session.get(SEARCHES, {}).get(key) if SEARCH_KEY.match(key) else None
             if query is None:
                 messages.info(self.request, str(SEARCH_GONE))
                 query = ""
-        context = {"slot": slot, "query": query, "kept": urlencode(slot["kept"])}
+        context: dict[str, Any] = {"slot": slot, "query": query, "kept": urlencode(slot["kept"])}
         if slot["at"] is None:
             context["bad_time"] = True
         if query:

@@ -549,7 +549,7 @@ class Session(models.Model):
         return describe_previous_reaction(self.previous_reaction, self.reaction_after_previous)
 
 
-SESSION_STATUS_TONES = {
+SESSION_STATUS_TONES: dict[str, str] = {
     Session.Status.BOOKED: "primary",
     Session.Status.ARRIVED: "info",
     Session.Status.PERFORMED: "success",

@@ -81,7 +81,7 @@ def consent_sign(
     """Her signed consent to treatment, on the text in force in her language (refused if the page showed another)."""
     at = at or timezone.now()
     errors: dict[str, str] = {}
-    name = png = None
+    name, png = "", b""  # read below; on an error the refusal is raised before they are used
     try:
         name = _clean_name(signed_name)
     except SignatureRefused as refused:
