@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,7 +45,7 @@ def _grace() -> dt.timedelta:
     return dt.timedelta(minutes=settings.SESSION_PAST_GRACE_MINUTES)
 
 
-def _require(user: AbstractBaseUser, perm: str, message: str) -> None:
+def _require(user: User, perm: str, message: str) -> None:
     if not user.has_perm(perm):
         raise Refused({"": message})
 
@@ -59,7 +59,7 @@ def patch_test_apply(
     patient: Patient,
     products: Iterable[Product],
     site: str,
-    applied_by: AbstractBaseUser,
+    applied_by: User,
     applied_at: dt.datetime | None = None,
     now: dt.datetime | None = None,
 ) -> PatchTest:
@@ -88,7 +88,7 @@ def patch_test_read(
     *,
     test: PatchTest,
     result: str,
-    read_by: AbstractBaseUser,
+    read_by: User,
     notes: str = "",
     read_at: dt.datetime | None = None,
 ) -> PatchTest:
@@ -117,7 +117,7 @@ def patch_test_read(
 
 
 @transaction.atomic
-def patch_reaction_clear(*, test: PatchTest, decided_by: AbstractBaseUser, decision: str) -> PatchTest:
+def patch_reaction_clear(*, test: PatchTest, decided_by: User, decision: str) -> PatchTest:
     """A physician allows the tested products despite a reaction, with a documented reason."""
     _require(decided_by, "treatments.clear_patch_reaction", _("Only a physician can decide on a patch-test reaction."))
     if not test.is_reaction:
@@ -140,7 +140,7 @@ def consent_record(
     *,
     patient: Patient,
     text: ConsentText,
-    recorded_by: AbstractBaseUser,
+    recorded_by: User,
     course: Course | None = None,
     consented_at: dt.datetime | None = None,
 ) -> Consent:
@@ -168,7 +168,7 @@ def course_create(
     indication: Indication,
     planned_sessions: int,
     interval_days: int,
-    created_by: AbstractBaseUser,
+    created_by: User,
 ) -> Course:
     _require(created_by, "treatments.add_course", _("Your role cannot plan a course."))
     course = Course(
@@ -219,10 +219,10 @@ def session_book(
     indication: Indication,
     products: Iterable[Product],
     technique: str,
-    practitioner: AbstractBaseUser,
-    supervising_physician: AbstractBaseUser,
+    practitioner: User,
+    supervising_physician: User,
     scheduled_at: dt.datetime,
-    booked_by: AbstractBaseUser,
+    booked_by: User,
     course: Course | None = None,
     anaesthetic_cream: bool = False,
     duration_minutes: int = 45,
@@ -272,7 +272,7 @@ def session_book(
 def session_perform(
     *,
     session: Session,
-    performed_by: AbstractBaseUser,
+    performed_by: User,
     batches: Mapping[int, Batch],
     health_unchanged: bool,
     performed_at: dt.datetime | None = None,
@@ -364,7 +364,7 @@ CANCEL_REASON_MAX = 500
 
 
 @transaction.atomic
-def session_check_in(*, session: Session, by: AbstractBaseUser, now: dt.datetime | None = None) -> Session:
+def session_check_in(*, session: Session, by: User, now: dt.datetime | None = None) -> Session:
     """The patient is at reception: the session is "arrived" (its time kept). Only a booked session, on its day."""
     _require(by, "treatments.change_session", _("Your role cannot check patients in."))
     now = now or timezone.now()
@@ -387,7 +387,7 @@ def session_check_in(*, session: Session, by: AbstractBaseUser, now: dt.datetime
 def session_cancel(
     *,
     session: Session,
-    by: AbstractBaseUser,
+    by: User,
     reason: str = "",
     no_show: bool = False,
     now: dt.datetime | None = None,
@@ -414,7 +414,7 @@ def session_cancel(
 
 
 @transaction.atomic
-def session_no_show(*, session: Session, by: AbstractBaseUser, now: dt.datetime | None = None) -> Session:
+def session_no_show(*, session: Session, by: User, now: dt.datetime | None = None) -> Session:
     """The patient did not come: only a booked (not arrived) session, and not before its time."""
     _require(by, "treatments.change_session", _("Your role cannot mark no-shows."))
     now = now or timezone.now()
@@ -437,7 +437,7 @@ def session_no_show(*, session: Session, by: AbstractBaseUser, now: dt.datetime 
 
 @transaction.atomic
 def session_reschedule(
-    *, session: Session, scheduled_at: dt.datetime, by: AbstractBaseUser, now: dt.datetime | None = None
+    *, session: Session, scheduled_at: dt.datetime, by: User, now: dt.datetime | None = None
 ) -> Session:
     """Move a booked session; its pending pre-session reminder moves with it."""
     _require(by, "treatments.change_session", _("Your role cannot move sessions."))
