@@ -157,7 +157,8 @@ def test_a_course_suggests_the_next_sessions_from_the_last_one(ready_patient, re
         page = client.get(f"/patients/{patient.pk}/").content.decode()
         assert "1 of 4 done" in page and "Suggested next: Mon 7 Dec, then Mon 21 Dec, then Mon 4 Jan" in page
         booking = client.get(f"/treatments/patients/{patient.pk}/sessions/new/?course={course.pk}")
-        assert booking.context["form"].initial["scheduled_at"] == "2026-12-07T10:00"
+        # The first free slot from the course's interval (no working hours recorded: the usual clinic day).
+        assert booking.context["form"].initial["scheduled_at"] == "2026-12-07T09:00"
 
 
 def test_dispatch_never_has_more_than_the_cap_in_flight_and_counts_real_tries(

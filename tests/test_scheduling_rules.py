@@ -145,7 +145,7 @@ def test_free_intervals_are_working_time_minus_time_off_minus_busy():
     ("clash", "problem", "field", "words"),
     [
         (Clash.PRACTITIONER, SlotProblem.PRACTITIONER_BUSY, "scheduled_at", "The practitioner has another session"),
-        (Clash.ROOM, SlotProblem.ROOM_TAKEN, "room", "The room is taken from 10:00 to 10:45"),
+        (Clash.ROOM, SlotProblem.ROOM_TAKEN, "room", "The room is taken by another session at 10:00 (until 10:45)"),
         (Clash.PATIENT, SlotProblem.PATIENT_BUSY, "scheduled_at", "The patient has another session"),
     ],
 )
@@ -211,6 +211,10 @@ def test_no_start_before_now_or_the_earliest_moment_and_none_after_the_horizon()
     assert nearest(at(MON, 10), availability=away, horizon_days=31)[0] == at(MON + 30 * D, 9)
 
 
+def test_without_recorded_hours_free_times_are_offered_in_the_usual_clinic_day_never_at_midnight():
+    assert nearest(at(MON, 0), availability=Availability(None)) == [at(MON, 9), at(MON, 9, 15), at(MON, 9, 30)]
+
+
 def test_starts_off_the_grid_are_rounded_up_to_the_next_quarter_hour():
     busy = [Busy(at(MON, 9), at(MON, 9, 50), Clash.PRACTITIONER)]
     assert nearest(at(MON, 9), count=1, busy=busy) == [at(MON, 10)]
@@ -239,10 +243,19 @@ def codes(e) -> list[EarliestCode]:
     return [r.code for r in e.reasons]
 
 
-def test_under_18_today_is_a_hard_stop_with_no_moment_at_all():
-    e = earliest(dob=date(2009, 1, 10))  # 17 on 23 Nov 2026, 18 on 10 Jan 2027
+def test_under_18_with_a_hard_stop_screening_is_a_hard_stop_with_no_moment_at_all():
+    minor = ScreeningFacts(1, NOW - D, "", None, None, outcome="not_eligible", hard_stop=True)
+    e = earliest(dob=date(2009, 1, 10), screenings=(minor,))  # 17 on 23 Nov 2026, 18 on 10 Jan 2027
     assert e.hard_stop and e.at is None and not e.bookable
     assert codes(e) == [EarliestCode.UNDER_AGE] and "10 Jan 2027" in e.reasons[0].message
+
+
+def test_under_18_today_means_not_before_her_18th_birthday_at_midnight_clinic_time():
+    e = earliest(dob=date(2008, 11, 25), tests=[patch(NOW - 3 * D, 24 * H)])  # 18 the day after tomorrow
+    assert not e.hard_stop and e.at == e.adult_from == e.refused_before == at(MON + 2 * D, 0)
+    assert EarliestCode.UNDER_AGE in codes(e) and "25 Nov 2026" in e.reasons[1].message
+    born_29_feb = earliest(dob=date(2008, 2, 29), tests=[patch(NOW - 3 * D, 24 * H)])
+    assert born_29_feb.at == NOW  # 18 since 1 Mar 2026
 
 
 @pytest.mark.parametrize(
@@ -277,9 +290,10 @@ def test_a_readable_unread_test_allows_now_once_read():
     assert e.at == NOW and codes(e)[1] is EarliestCode.PATCH_TEST_TO_READ
 
 
-def test_no_patch_test_means_24_hours_from_now_at_the_earliest():
+def test_no_patch_test_means_24_hours_from_now_at_the_earliest_said_not_enforced():
     e = earliest()
-    assert e.at == NOW + 24 * H == e.patch_test_from and codes(e)[1] is EarliestCode.PATCH_TEST_NONE
+    assert e.at == NOW + 24 * H and codes(e)[1] is EarliestCode.PATCH_TEST_NONE
+    assert e.patch_test_from is None  # the test may be applied later and the session moved; the gate decides
 
 
 def test_an_expired_negative_test_is_no_test():

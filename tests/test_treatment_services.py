@@ -37,6 +37,7 @@ from tests.fixtures.treatments import (
 )
 from treatments import readiness as readiness_rules
 from treatments.models import Batch, Consent, PatchTest, Product, Session, SessionProduct
+from treatments.scheduling import Earliest
 from treatments.selectors import batch_recall, day_sessions, sessions_readiness
 from treatments.services import (
     Refused,
@@ -258,18 +259,20 @@ def test_booking_more_than_the_grace_period_in_the_past_is_refused(staff, patien
 
 def test_a_practitioner_cannot_be_booked_twice_at_once_but_back_to_back_is_fine(staff, patient):
     start = NOW + DAY  # 24 Nov 12:30 clinic time, 45 minutes
+    other_patient = make_patient(dt.date(1985, 3, 3), given_name="Ece")  # one patient cannot be in two places
+    cream = product(CREAM)  # needs no patch test: the times alone are tested here
     with travel(NOW):
-        book(staff, patient, [product(VITAMINS)], scheduled_at=start)
+        book(staff, patient, [cream], scheduled_at=start)
         with pytest.raises(Refused) as refusal:
-            book(staff, patient, [product(AMINO)], scheduled_at=start + 30 * MINUTE)
-        assert "another session at 12:30 that overlaps" in messages(refusal, "scheduled_at")
+            book(staff, other_patient, [cream], scheduled_at=start + 30 * MINUTE)
+        assert "another session at 12:30 (until 13:15) that overlaps" in messages(refusal, "scheduled_at")
         with pytest.raises(Refused) as refusal:  # a longer session that covers it
-            book(staff, patient, [product(AMINO)], scheduled_at=start - HOUR, duration_minutes=120)
+            book(staff, other_patient, [cream], scheduled_at=start - HOUR, duration_minutes=120)
         assert "that overlaps" in messages(refusal, "scheduled_at")
         assert counts() == (1, 1)
-        after = book(staff, patient, [product(AMINO)], scheduled_at=start + 45 * MINUTE)  # starts as it ends
-        before = book(staff, patient, [product(AMINO)], scheduled_at=start - 45 * MINUTE)  # ends as it starts
-        other = book(staff, patient, [product(AMINO)], scheduled_at=start, practitioner=staff.physician)
+        after = book(staff, patient, [cream], scheduled_at=start + 45 * MINUTE)  # starts as it ends
+        before = book(staff, patient, [cream], scheduled_at=start - 45 * MINUTE)  # ends as it starts
+        other = book(staff, other_patient, [cream], scheduled_at=start, practitioner=staff.physician)
     assert {after.scheduled_at, before.scheduled_at, other.scheduled_at} == {start + 45 * MINUTE, start - 45 * MINUTE,
                                                                              start}
     assert counts() == (4, 4)
@@ -579,10 +582,13 @@ def test_readiness_refuses_a_patient_who_turns_18_the_day_after():
     assert birthday.ready and birthday.approval.screening_id == 1
 
 
-def test_the_gate_refuses_a_minor_even_with_an_approval_forced_into_the_database(staff):
-    """The services never approve a minor (hard stop); the gate re-checks age whatever the row says."""
+def test_the_gate_refuses_a_minor_even_with_an_approval_forced_into_the_database(staff, monkeypatch):
+    """The services never approve a minor (hard stop) nor book her before her birthday (tests/test_booking.py); the
+    gate re-checks age whatever the rows say, here a session booked as if the booking knew no age rule."""
     minor = make_patient(dt.date(2008, 11, 24))  # 18 on 24 Nov 2026, the day after NOW
-    prepared = prepare(staff, minor, screening=None)
+    with monkeypatch.context() as forced:
+        forced.setattr("treatments.availability.earliest_for", lambda *a, **k: Earliest(NOW, False, ()))
+        prepared = prepare(staff, minor, screening=None)
     EligibilityScreening.objects.create(
         patient=minor, taken_at=NOW - DAY, taken_by=staff.reception, questionnaire_version="test", answers={},
         answer_record=[], age_years=18, outcome=Outcome.ELIGIBLE, hard_stop=False, decision="approved",

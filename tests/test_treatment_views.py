@@ -283,13 +283,15 @@ def test_overlapping_sessions_of_one_practitioner_are_refused(client, ready, nur
     overlapping = book_data(nurse, physician, [vitamins], scheduled_at=local(NOW + HOUR + 30 * MINUTE))
     response = client.post(url, overlapping)
     assert response.status_code == 200
-    message = "The practitioner has another session at 13:30 that overlaps this time."
+    message = "The practitioner has another session at 13:30 (until 14:15) that overlaps this time."
     assert errors_of(response)["scheduled_at"] == [message]
     assert message in response.content.decode()
     assert Session.objects.count() == 1
 
-    # Another practitioner is free at that time; the first one is free once the first session ends.
-    assert client.post(url, book_data(physician, physician, [vitamins], scheduled_at=overlapping["scheduled_at"]))[
+    # Another practitioner is free at that time (for another patient: one patient is not in two rooms at once);
+    # the first one is free once the first session ends.
+    other = f"/treatments/patients/{make_patient(dt.date(1981, 2, 2), given_name='Ece').pk}/sessions/new/"
+    assert client.post(other, book_data(physician, physician, [vitamins], scheduled_at=overlapping["scheduled_at"]))[
         "Location"
     ].startswith("/treatments/sessions/")
     after = book_data(nurse, physician, [vitamins], scheduled_at=local(NOW + HOUR + 45 * MINUTE))
@@ -430,18 +432,19 @@ def test_signing_off_when_the_patch_test_is_unread_is_refused_with_the_reason(
     client, patient, reception, nurse, physician, vitamins, batches
 ):
     approved_screening(patient, taken_by=reception, physician=physician, at=NOW - 3 * DAY)
+    with time_machine.travel(NOW - 2 * HOUR, tick=False):  # booked before the test (once applied, not before 24 h)
+        session = session_book(
+            patient=patient,
+            indication=wrinkles(),
+            products=[vitamins],
+            technique="gun",
+            practitioner=physician,
+            supervising_physician=physician,
+            scheduled_at=NOW,
+            booked_by=physician,
+        )
     patch_test_apply(patient=patient, products=[vitamins], site="forearm", applied_by=nurse, applied_at=NOW - HOUR)
     consent_record(patient=patient, text=consent_text(), recorded_by=physician, consented_at=NOW - 50 * MINUTE)
-    session = session_book(
-        patient=patient,
-        indication=wrinkles(),
-        products=[vitamins],
-        technique="gun",
-        practitioner=physician,
-        supervising_physician=physician,
-        scheduled_at=NOW,
-        booked_by=physician,
-    )
     client.force_login(physician)
     response = client.post(
         f"/treatments/sessions/{session.pk}/perform/", perform_data(session, batches["good"], performed_at=local(NOW))
@@ -471,16 +474,17 @@ def test_a_refusal_is_shown_in_one_red_box(client, patient, reception, nurse, ph
         [message] = response.context["read_form"].non_field_errors()
     else:
         approved_screening(patient, taken_by=reception, physician=physician, at=NOW - 3 * DAY)
-        session = session_book(
-            patient=patient,
-            indication=wrinkles(),
-            products=[vitamins],
-            technique="gun",
-            practitioner=physician,
-            supervising_physician=physician,
-            scheduled_at=NOW,
-            booked_by=physician,
-        )
+        with time_machine.travel(NOW - 2 * HOUR, tick=False):  # booked before the patch test was applied
+            session = session_book(
+                patient=patient,
+                indication=wrinkles(),
+                products=[vitamins],
+                technique="gun",
+                practitioner=physician,
+                supervising_physician=physician,
+                scheduled_at=NOW,
+                booked_by=physician,
+            )
         response = client.post(
             f"/treatments/sessions/{session.pk}/perform/",
             perform_data(session, batches["good"], performed_at=local(NOW)),

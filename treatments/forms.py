@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meso_clinic.core.people import display_name
 
-from .models import Batch, ConsentText, Course, Indication, Product, Session
+from .models import Batch, ConsentText, Course, Indication, Product, Room, Session
 from .patch_tests import ReadResult, format_day
 from .readiness import HEALTH_UNCHANGED_MISSING, previous_reaction_problems
 from .selectors import clinic_zone, current_consent_text, practitioners, previous_session_at, supervising_physicians
@@ -156,11 +156,15 @@ class SessionBookForm(RefusalFormMixin, forms.Form):
     anaesthetic_cream = forms.BooleanField(label=_("Local anaesthetic cream"), required=False)
     practitioner = StaffChoiceField(label=_("Practitioner"), queryset=practitioners())
     supervising_physician = StaffChoiceField(label=_("Supervising physician"), queryset=supervising_physicians())
+    room = forms.ModelChoiceField(
+        label=_("Room"), queryset=Room.objects.filter(active=True), required=False, empty_label=_("No room")
+    )
     scheduled_at = LocalDateTimeField(label=_("Date and time"))
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=5, max_value=240, initial=45)
 
     def __init__(self, *args, patient, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["room"].queryset = Room.objects.filter(active=True)
         courses = Course.objects.filter(patient=patient, status=Course.Status.ACTIVE).select_related("indication")
         self.fields["course"].queryset = courses
         self.fields["course"].label_from_instance = lambda c: ngettext(
@@ -209,13 +213,23 @@ class SessionPerformForm(RefusalFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["performed_at"].initial = now_local()
         self.product_fields = []
+        today = timezone.localdate()
         for sp in session.session_products.all():
             name = f"batch_{sp.product_id}"
-            self.fields[name] = BatchChoiceField(
+            # Expired lots are not offered; one posted anyway is refused by the service, which says when it expired.
+            # The only usable lot is chosen already.
+            field = self.fields[name] = BatchChoiceField(
                 label=_("Batch of %(product)s") % {"product": sp.product.name},
                 queryset=Batch.objects.filter(product_id=sp.product_id).order_by("expiry_date"),
                 empty_label=_("Choose the lot used"),
             )
+            lots = list(field.queryset.filter(expiry_date__gte=today))
+            field.widget.choices = [("", field.empty_label), *((b.pk, field.label_from_instance(b)) for b in lots)]
+            if len(lots) == 1:
+                self.fields[name].initial = lots[0].pk
+            elif not lots:
+                self.fields[name].help_text = _("No unexpired lot of %(product)s in stock.") % {
+                    "product": sp.product.name}
             self.product_fields.append(name)
         self.previous_at = previous_session_at(session.patient_id, before=timezone.now(), exclude=session.pk)
         if self.previous_at is None:  # her first session: nothing to ask

@@ -64,6 +64,9 @@ class WeeklyHours:
     ends: time
 
 
+USUAL_HOURS = tuple(WeeklyHours(d, time(9), time(18)) for d in range(6))
+
+
 def local_instant(day: date, wall: time, tz: tzinfo, *, at_end: bool = False) -> datetime:
     """The instant the clinic's clock shows `wall` on `day`, in UTC.
 
@@ -142,6 +145,11 @@ class Availability:
 
     hours: tuple[WeeklyHours, ...] | None
     time_off: tuple[Interval, ...] = ()
+
+    def offered(self) -> "Availability":
+        """What free times are offered from: without recorded hours, the usual clinic day (Mon-Sat 09:00-18:00),
+        so that a suggestion is never at midnight."""
+        return self if self.hours is not None else Availability(USUAL_HOURS, self.time_off)
 
     def working_time(self, day: date, tz: tzinfo) -> list[Interval]:
         """Working time on `day` minus time off (time off may run across midnight or over many days)."""
@@ -246,9 +254,10 @@ def check_slot(
         ) % {"start": fmt(away[0].start, tz), "end": fmt(away[0].end, tz)}))
     clashes = sorted((b for b in busy if b.interval.overlaps(wanted)), key=lambda b: b.start)
     messages = {
-        Clash.PRACTITIONER: _("The practitioner has another session from %(start)s to %(end)s."),
-        Clash.ROOM: _("The room is taken from %(start)s to %(end)s."),
-        Clash.PATIENT: _("The patient has another session from %(start)s to %(end)s."),
+        Clash.PRACTITIONER: _("The practitioner has another session at %(start)s (until %(end)s) that overlaps this "
+                              "time."),
+        Clash.ROOM: _("The room is taken by another session at %(start)s (until %(end)s)."),
+        Clash.PATIENT: _("The patient has another session at %(start)s (until %(end)s) that overlaps this time."),
     }
     problems = {
         Clash.PRACTITIONER: SlotProblem.PRACTITIONER_BUSY,
@@ -304,6 +313,7 @@ def nearest_free_starts(
     earlier or later), then the next days' in order, up to `horizon_days` after the wanted day. Never before now
     nor before `not_before` (e.g. the earliest moment the patient can be treated)."""
     busy = [b.interval for b in busy]
+    availability = availability.offered()
     floor = max(now, not_before) if not_before is not None else now
     first_day = wanted.astimezone(tz).date()
     found: list[datetime] = []
@@ -352,18 +362,27 @@ class Earliest:
     """The earliest moment treatment can happen, and why.
 
     `hard_stop`: no booking at all. `at` None otherwise: the moment cannot be known yet (a physician must decide
-    on a reaction). `patch_test_from`: bookings before it are refused (no patch test can be read by then).
-    `approval_ok` False: the approval is missing or ends before `at` (said in `reasons`)."""
+    on a reaction). `patch_test_from`: bookings before it are refused (a patch test applied is not readable by
+    then; with no test at all the moment is said, not enforced: the test may be applied and the session moved);
+    `adult_from`: the same for a patient under age now (her birthday). `approval_ok` False: the approval is missing
+    or ends before `at` (said in `reasons`)."""
 
     at: datetime | None
     hard_stop: bool
     reasons: tuple[EarliestReason, ...]
     patch_test_from: datetime | None = None
     approval_ok: bool = True
+    adult_from: datetime | None = None
 
     @property
     def bookable(self) -> bool:
         return not self.hard_stop
+
+    @property
+    def refused_before(self) -> datetime | None:
+        """No booking before this moment (the patch tests cannot be read, or she is under age until then)."""
+        bounds = [b for b in (self.patch_test_from, self.adult_from) if b is not None]
+        return max(bounds) if bounds else None
 
 
 def earliest_treatment(
@@ -386,14 +405,16 @@ def earliest_treatment(
     _require_aware(now, "now")
     today = now.astimezone(tz).date()
     age = age_on(date_of_birth, today) if date_of_birth <= today else 0
+    adult_from = None
+    latest = latest_screening(list(screenings), at=now)
     if age < min_age_years:
         adult_on = _birthday(date_of_birth, min_age_years)
-        message = _(
-            "The patient is %(age)s: no one under %(min_age)s is treated, so no session can be booked "
-            "(she is %(min_age)s on %(day)s; a new screening is needed then)."
-        ) % {"age": age, "min_age": min_age_years, "day": format_day(adult_on)}
-        return Earliest(None, True, (EarliestReason(EarliestCode.UNDER_AGE, message),))
-    latest = latest_screening(list(screenings), at=now)
+        words = {"age": age, "min_age": min_age_years, "day": format_day(adult_on)}
+        if latest is not None and latest.hard_stop:  # the rules already said no: nothing to book
+            message = _("The patient is %(age)s: no one under %(min_age)s is treated, so no session can be booked "
+                        "(she is %(min_age)s on %(day)s; a new screening is needed then).") % words
+            return Earliest(None, True, (EarliestReason(EarliestCode.UNDER_AGE, message),))
+        adult_from = local_instant(adult_on, time.min, tz)
     if latest is not None and latest.hard_stop:
         message = _("The latest screening (%(day)s) cannot be approved: no session can be booked.")
         return Earliest(None, True, (EarliestReason(EarliestCode.UNDER_AGE, message % _taken(latest, tz)),))
@@ -407,6 +428,10 @@ def earliest_treatment(
         return Earliest(None, True, (EarliestReason(EarliestCode.DECLINED, message % _taken(latest, tz)),))
 
     reasons = [EarliestReason(EarliestCode.NOW, _("Now."), now)]
+    if adult_from is not None:
+        reasons.append(EarliestReason(EarliestCode.UNDER_AGE, _(
+            "The patient is %(age)s: no one under %(min_age)s is treated; she is %(min_age)s on %(day)s."
+        ) % words, adult_from))
     names = product_names or {}
     tests = list(tests)
     patch_from: datetime | None = None
@@ -417,7 +442,7 @@ def earliest_treatment(
         reasons.append(reason)
         if reason.at is None:
             unknown = True
-        elif reason.code is not EarliestCode.PATCH_TEST_READ:
+        elif reason.code is EarliestCode.PATCH_TEST_TO_READ:  # applied, not readable yet: no booking before
             patch_from = reason.at if patch_from is None else max(patch_from, reason.at)
     if interval_days and last_session_at is not None:
         next_day = last_session_at.astimezone(tz).date() + timedelta(days=interval_days)
@@ -441,7 +466,7 @@ def earliest_treatment(
         reasons.append(EarliestReason(EarliestCode.APPROVAL_EXPIRES, _(
             "The physician's approval ends on %(until)s, before the earliest moment: a new screening is needed."
         ) % {"until": format_day(latest.valid_until)}))
-    return Earliest(earliest, False, tuple(reasons), patch_from, approval_ok)
+    return Earliest(earliest, False, tuple(reasons), patch_from, approval_ok, adult_from)
 
 
 def _patch_test_moment(

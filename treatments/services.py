@@ -16,8 +16,19 @@ from django.utils.translation import gettext as _
 
 from patients.models import Patient
 
-from . import patch_tests, signals
-from .models import Batch, Consent, ConsentText, Course, Indication, PatchTest, Product, Session, SessionProduct
+from . import availability, patch_tests, scheduling, signals
+from .models import (
+    Batch,
+    Consent,
+    ConsentText,
+    Course,
+    Indication,
+    PatchTest,
+    Product,
+    Room,
+    Session,
+    SessionProduct,
+)
 from .readiness import previous_reaction_problems
 from .selectors import (
     SUPERVISOR_PERMISSION,
@@ -212,6 +223,73 @@ def _overlap_refusal(
     return _("The practitioner has another session at %(time)s that overlaps this time.") % {"time": f"{local:%H:%M}"}
 
 
+class SlotRefused(Refused):
+    """A booking or move refused for its time or room, with the nearest free starts (and free rooms) to offer."""
+
+    def __init__(
+        self,
+        errors: Mapping[str, str | list[str]],
+        *,
+        nearest: Iterable[dt.datetime] = (),
+        free_rooms: Iterable[Room] = (),
+    ) -> None:
+        super().__init__(errors)
+        self.nearest = list(nearest)
+        self.free_rooms = list(free_rooms)
+
+
+def _slot_errors(
+    *,
+    practitioner_id: int,
+    room_id: int | None,
+    patient_id: int,
+    start: dt.datetime,
+    minutes: int,
+    now: dt.datetime,
+    earliest: scheduling.Earliest | None = None,
+    exclude: int | None = None,
+) -> availability.SlotAnswer:
+    """The slot checked under row locks (scheduling.check_slot: past, working hours, time off, the practitioner's,
+    the room's and the patient's other sessions), and not before the patch tests can be read.
+
+    Locks the practitioner's row, then the room's, then the patient's (always in this order, so two bookings never
+    wait on each other): two receptionists booking one practitioner, one room or one patient at once are served one
+    after the other, and the second sees the first's session. FOR NO KEY UPDATE, not FOR UPDATE: a booking's insert
+    takes a key-share lock on the users it names (supervising physician, booked by), which FOR UPDATE on one of them
+    as another booking's practitioner would block, a deadlock with the room's lock (seen in tests/test_booking.py)."""
+    get_user_model().objects.select_for_update(no_key=True).filter(pk=practitioner_id).first()
+    if room_id is not None:
+        Room.objects.select_for_update(no_key=True).filter(pk=room_id).first()
+    Patient.objects.select_for_update(no_key=True).filter(pk=patient_id).first()
+    not_before = earliest.refused_before if earliest is not None else None
+    return availability.slot_answer(
+        start=start, minutes=minutes, practitioner_id=practitioner_id, room_id=room_id, patient_id=patient_id,
+        now=now, not_before=not_before, exclude=exclude,
+    )
+
+
+def slot_refusal_errors(
+    answer: availability.SlotAnswer, earliest: scheduling.Earliest | None, start: dt.datetime
+) -> dict[str, list[str]]:
+    """A checked slot's problems by form field, and the patch tests or her age when the slot is too early for them
+    (the booking page shows the same before saving)."""
+    errors: dict[str, list[str]] = {}
+    for reason in answer.check.reasons:
+        errors.setdefault(reason.field, []).append(reason.message)
+    if earliest is not None and earliest.patch_test_from is not None and start < earliest.patch_test_from:
+        why = [r.message for r in earliest.reasons if r.code in PATCH_TEST_WAITS]
+        errors.setdefault("scheduled_at", []).append(" ".join([_(
+            "Before the patch test can be read: treatment can start from %(at)s."
+        ) % {"at": scheduling.fmt(earliest.patch_test_from, clinic_zone())}, *why]))
+    if earliest is not None and earliest.adult_from is not None and start < earliest.adult_from:
+        why = [r.message for r in earliest.reasons if r.code is scheduling.EarliestCode.UNDER_AGE]
+        errors.setdefault("scheduled_at", []).extend(why)
+    return errors
+
+
+PATCH_TEST_WAITS = (scheduling.EarliestCode.PATCH_TEST_NONE, scheduling.EarliestCode.PATCH_TEST_TO_READ)
+
+
 @transaction.atomic
 def session_book(
     *,
@@ -226,14 +304,21 @@ def session_book(
     course: Course | None = None,
     anaesthetic_cream: bool = False,
     duration_minutes: int = 45,
+    room: Room | None = None,
     now: dt.datetime | None = None,
 ) -> Session:
+    """Book a session. Refused (with the nearest free starts) for a time in the past, outside the practitioner's
+    working hours or in her time off, when she, the room or the patient has another session then, before the
+    patch tests can be read; refused altogether for a patient with a hard stop (scheduling.earliest_treatment)."""
     _require(booked_by, "treatments.add_session", _("Your role cannot book sessions."))
     now = now or timezone.now()
     products = list(products)
-    errors: dict[str, str] = {}
-    if scheduled_at < now - _grace():
-        errors["scheduled_at"] = _("That time has passed. Book a time from now on.")
+    errors: dict[str, str | list[str]] = {}
+    earliest = availability.earliest_for(patient, products, course=course, now=now)
+    if earliest.hard_stop:
+        raise Refused({"": [r.message for r in earliest.reasons]})
+    if room is not None and not room.active:
+        errors["room"] = _("That room is not in use: choose another.")
     if not products:
         errors["products"] = _("Choose at least one product.")
     if not 5 <= duration_minutes <= MAX_SESSION_MINUTES:
@@ -245,11 +330,15 @@ def session_book(
         errors["practitioner"] = _("The practitioner must be a nurse or a physician.")
     if not supervising_physician.has_perm(SUPERVISOR_PERMISSION):
         errors["supervising_physician"] = _("The supervising physician must be a physician.")
-    overlap = _overlap_refusal(practitioner.pk, scheduled_at, duration_minutes)
-    if overlap:
-        errors["scheduled_at"] = overlap
+    answer = _slot_errors(
+        practitioner_id=practitioner.pk, room_id=room.pk if room else None, patient_id=patient.pk,
+        start=scheduled_at, minutes=duration_minutes, now=now, earliest=earliest,
+    )
+    for field, messages in slot_refusal_errors(answer, earliest, scheduled_at).items():
+        already = errors.get(field, [])
+        errors[field] = [already, *messages] if isinstance(already, str) else [*already, *messages]
     if errors:
-        raise Refused(errors)
+        raise SlotRefused(errors, nearest=answer.nearest, free_rooms=answer.free_rooms)
     session = Session.objects.create(
         patient=patient,
         course=course,
@@ -259,6 +348,7 @@ def session_book(
         anaesthetic_cream=anaesthetic_cream,
         practitioner=practitioner,
         supervising_physician=supervising_physician,
+        room=room,
         scheduled_at=scheduled_at,
         duration_minutes=duration_minutes,
         booked_by=booked_by,
@@ -448,11 +538,18 @@ def session_reschedule(
                              "it and book a new one.")})
     if session.status != Session.Status.BOOKED:
         raise Refused({"": _("Only a booked session can be moved.")})
-    if scheduled_at < now - _grace():
-        raise Refused({"scheduled_at": _("That time has passed. Choose a time from now on.")})
-    overlap = _overlap_refusal(session.practitioner_id, scheduled_at, session.duration_minutes, exclude=session.pk)
-    if overlap:
-        raise Refused({"scheduled_at": overlap})
+    # The same checks as a booking (working hours, time off, the practitioner, room and patient, the patch tests).
+    earliest = availability.earliest_for(
+        session.patient, [sp.product for sp in session.session_products.select_related("product")],
+        course=session.course, now=now, exclude=session.pk,
+    )
+    answer = _slot_errors(
+        practitioner_id=session.practitioner_id, room_id=session.room_id, patient_id=session.patient_id,
+        start=scheduled_at, minutes=session.duration_minutes, now=now, earliest=earliest, exclude=session.pk,
+    )
+    errors = slot_refusal_errors(answer, earliest, scheduled_at)
+    if errors:
+        raise SlotRefused(errors, nearest=answer.nearest, free_rooms=answer.free_rooms)
     session.scheduled_at = scheduled_at
     session.save(update_fields=["scheduled_at"])
     signals.session_moved.send(sender=Session, session=session, now=now)

@@ -1,6 +1,9 @@
 """Pages of the treatments app. Thin: a form in, one service or selector call, a page out."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -16,12 +19,13 @@ from meso_clinic.core.params import query_id
 from patients.mixins import PatientRecordMixin
 from patients.models import Patient
 
-from . import patch_tests, selectors, services
+from . import availability, patch_tests, selectors, services
 from .forms import (
     CancelForm,
     ConsentForm,
     CourseForm,
     DayForm,
+    LocalDateTimeField,
     PatchTestApplyForm,
     PatchTestReadForm,
     ReactionClearForm,
@@ -30,7 +34,7 @@ from .forms import (
     SessionBookForm,
     SessionPerformForm,
 )
-from .models import Consent, PatchTest, Session, TreatmentArea
+from .models import Consent, PatchTest, Room, Session, TreatmentArea
 from .signals import warnings_for
 
 
@@ -255,47 +259,182 @@ class CourseCreateView(PatientFormView):
 
 
 class SessionBookView(PatientFormView):
-    """Book a session. "Check readiness" shows at once what is missing before anything is saved."""
+    """Book a session. The page says first when the patient can be treated at the earliest (and the nearest free
+    times); "Check" shows readiness and whether the slot is free before anything is saved; a refused time comes back
+    with the nearest free starts as buttons that re-fill the form. A patient with a hard stop gets no form."""
 
     permission_required = "treatments.add_session"
     form_class = SessionBookForm
     template_name = "treatments/session_book.html"
 
+    def get(self, request, *args, **kwargs):
+        self.earliest = availability.earliest_for(self.patient, self.initial_products(), course=self.course())
+        if self.earliest.hard_stop:
+            return self.render_to_response(self.get_context_data(form=None))
+        self.suggested = self.suggestions(self.earliest)
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if "pick" in request.POST or "pick_room" in request.POST:  # a suggested time or room: re-fill, check again
+            data = request.POST.copy()
+            if request.POST.get("pick"):
+                data["scheduled_at"] = request.POST["pick"]
+            if request.POST.get("pick_room"):
+                data["room"] = request.POST["pick_room"]
+            self.checking = True
+            form = self.form_class(data, **{k: v for k, v in self.get_form_kwargs().items() if k != "data"})
+            return self.form_valid(form) if form.is_valid() else self.form_invalid(form)
+        return super().post(request, *args, **kwargs)
+
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "patient": self.patient}
 
+    def course(self):
+        """The course of `?course=` (or of the posted form), when it is one of this patient's."""
+        if not hasattr(self, "_course"):
+            course_id = query_id(self.request.POST if self.request.method == "POST" else self.request.GET, "course")
+            self._course = self.patient.courses.filter(pk=course_id).first() if course_id is not None else None
+        return self._course
+
+    def last_course_session(self):
+        course = self.course()
+        if course is None:
+            return None
+        return (
+            course.sessions.exclude(status=Session.Status.CANCELLED).select_related("supervising_physician")
+            .prefetch_related("products").order_by("-scheduled_at").first()
+        )
+
+    def initial_products(self):
+        last = self.last_course_session()
+        return list(last.products.all()) if last is not None else []
+
     def get_initial(self):
         initial = {}
-        course_id = query_id(self.request.GET, "course")
-        course = self.patient.courses.filter(pk=course_id).first() if course_id is not None else None
-        if course is not None:
-            initial.update(course=course, indication=course.indication)
-            course = next(c for c in selectors.patient_courses(self.patient) if c.pk == course.pk)
-            if course.suggestions:
-                initial["scheduled_at"] = f"{course.suggestions[0]:%Y-%m-%d}T10:00"
         if self.request.user.has_perm("treatments.perform_session"):
             initial["supervising_physician"] = self.request.user
+        course = self.course()
+        if course is not None:  # the course's area and indication; its last session's products and people
+            initial.update(course=course, indication=course.indication)
+            last = self.last_course_session()
+            if last is not None:
+                initial.update(
+                    products=list(last.products.all()), technique=last.technique,
+                    anaesthetic_cream=last.anaesthetic_cream, supervising_physician=last.supervising_physician,
+                    duration_minutes=last.duration_minutes,
+                )
+        params = self.request.GET
+        practitioner_id, room_id = query_id(params, "practitioner"), query_id(params, "room")
+        if practitioner_id is not None and selectors.practitioners().filter(pk=practitioner_id).exists():
+            initial["practitioner"] = practitioner_id
+        if room_id is not None and Room.objects.filter(pk=room_id, active=True).exists():
+            initial["room"] = room_id
+        wanted = local_datetime_param(params.get("at", ""))
+        suggested = getattr(self, "suggested", None)
+        if wanted is not None:
+            initial["scheduled_at"] = wanted
+        elif course is not None and suggested:  # "book the next session": the first free slot of the course
+            first = suggested[0]
+            initial["scheduled_at"] = timezone.localtime(first["at"]).strftime("%Y-%m-%dT%H:%M")
+            initial.setdefault("practitioner", first["practitioner"].pk)
+            if first["room"] is not None:
+                initial.setdefault("room", first["room"].pk)
         return initial
 
-    def form_valid(self, form):
-        if "check" in self.request.POST:
-            ready = selectors.patient_readiness(
-                patient=self.patient,
-                products=form.cleaned_data["products"],
-                at=form.cleaned_data["scheduled_at"],
-                course_id=form.cleaned_data["course"].pk if form.cleaned_data["course"] else None,
-            )
-            return self.render_to_response(self.get_context_data(form=form, readiness=ready))
-        return super().form_valid(form)
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        earliest = getattr(self, "earliest", None)
+        context["earliest"] = earliest
+        if earliest is not None and earliest.bookable and "suggestions" not in kwargs:
+            context["suggestions"] = getattr(self, "suggested", None)
+            if context["suggestions"] is None:
+                context["suggestions"] = self.suggestions(earliest)
+        return context
 
-    def perform(self, form):
+    def suggestions(self, earliest):
+        """The earliest free slots across practitioners from the earliest moment, as links that pre-fill the form."""
+        if earliest.at is None:
+            return []
+        course = self.course()
+        found = availability.suggest_slots(
+            patient=self.patient, minutes=45, not_before=earliest.at, now=timezone.now(), count=3
+        )
+        base = reverse("treatments:session_book", args=[self.patient.pk])
+        links = []
+        for s in found:
+            query = {"at": timezone.localtime(s.at).strftime("%Y-%m-%dT%H:%M"), "practitioner": s.practitioner.pk}
+            if s.room is not None:
+                query["room"] = s.room.pk
+            if course is not None:
+                query["course"] = course.pk
+            links.append({"at": s.at, "practitioner": s.practitioner, "room": s.room,
+                          "url": f"{base}?{urlencode(query)}"})
+        return links
+
+    def form_invalid(self, form, **extra):
+        if not hasattr(self, "earliest"):
+            self.earliest = availability.earliest_for(self.patient, form.cleaned_data.get("products") or [],
+                                                      course=form.cleaned_data.get("course"))
+        return self.render_to_response(self.get_context_data(form=form, **extra))
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        self.earliest = availability.earliest_for(self.patient, data["products"], course=data["course"])
+        if self.earliest.hard_stop:
+            return self.render_to_response(self.get_context_data(form=None))
+        stock = availability.products_without_stock(data["products"], on=timezone.localdate(data["scheduled_at"]))
+        if getattr(self, "checking", False) or "check" in self.request.POST:
+            ready = selectors.patient_readiness(
+                patient=self.patient, products=data["products"], at=data["scheduled_at"],
+                course_id=data["course"].pk if data["course"] else None,
+            )
+            answer = availability.slot_answer(
+                start=data["scheduled_at"], minutes=data["duration_minutes"], practitioner_id=data["practitioner"].pk,
+                room_id=data["room"].pk if data["room"] else None, patient_id=self.patient.pk, now=timezone.now(),
+                not_before=self.earliest.refused_before,
+            )
+            slot = {"free": answer.check.free and not self.too_early(data["scheduled_at"]),
+                    "nearest": answer.nearest, "free_rooms": answer.free_rooms}
+            for field, messages_ in services.slot_refusal_errors(answer, self.earliest, data["scheduled_at"]).items():
+                for message in messages_:
+                    form.add_error(field, message)
+            return self.render_to_response(self.get_context_data(form=form, readiness=ready, slot=slot,
+                                                                 no_stock=stock))
+        try:
+            return self.perform(form, stock)
+        except services.SlotRefused as refusal:
+            form.add_refusal(refusal)
+            slot = {"free": False, "nearest": refusal.nearest, "free_rooms": refusal.free_rooms}
+            return self.form_invalid(form, slot=slot, no_stock=stock)
+        except services.Refused as refusal:
+            form.add_refusal(refusal)
+            return self.form_invalid(form, no_stock=stock)
+
+    def too_early(self, at) -> bool:
+        return self.earliest.refused_before is not None and at < self.earliest.refused_before
+
+    def perform(self, form, stock=()):
         session = services.session_book(patient=self.patient, booked_by=self.request.user, **form.cleaned_data)
         ready = selectors.sessions_readiness([selectors.session_with_details(session.pk)])[session.pk]
         if ready.ready:
             messages.success(self.request, _("Session booked. The patient is ready for it."))
         else:
             messages.warning(self.request, _("Session booked, but the patient is not ready yet: see what is missing."))
+        for product in stock:
+            messages.warning(self.request, _("No unexpired batch of %(product)s in stock: order it before the "
+                                             "session.") % {"product": product.name})
         return redirect("treatments:session", pk=session.pk)
+
+
+def local_datetime_param(value: str) -> str | None:
+    """`?at=2026-11-24T10:15` (clinic time) as the form's value, or None when it is not such a time."""
+    if not isinstance(value, str) or len(value) != len("2026-11-24T10:15"):
+        return None
+    try:
+        parsed = LocalDateTimeField(required=False).clean(value)  # the form's own parsing, in the clinic's zone
+    except ValidationError:
+        return None
+    return value if parsed is not None and 2000 <= parsed.year <= 2200 else None
 
 
 class SessionDetailView(ClinicPermissionRequiredMixin, DetailView):
