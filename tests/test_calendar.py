@@ -273,6 +273,19 @@ def test_greyed_out_times_and_free_slots_carry_ids_only(client, reception, nurse
     assert f"room={rooms[1].pk}" in nurse_0900  # room 1 is taken at 09:00: room 2 is offered
 
 
+def test_one_practitioners_week_still_offers_only_free_rooms(client, reception, nurse, physician, hours, rooms):
+    """Filtered to the nurse: the physician's session is not read in full, but its room is still taken."""
+    other = make_patient(dt.date(1985, 1, 1), given_name="Other")
+    book(other, practitioner=physician, physician=physician, booked_by=reception,
+         when=at(ISTANBUL, 2026, 11, 24, 9), room=rooms[0])
+    client.force_login(reception)
+    html = client.get("/treatments/calendar/", {"date": "2026-11-24", "only": nurse.pk}).content.decode()
+    assert re.findall(r'<span class="cal-name">([^<]+)</span>', html) == [nurse.get_full_name()] * 5
+    assert "Other Kaya" not in html
+    link = re.search(rf'href="([^"]+)" aria-label="Book 09:00 with {nurse.get_full_name()}"', html).group(1)
+    assert f"room={rooms[1].pk}" in link  # room 1 is the physician's at 09:00
+
+
 def test_today_before_now_is_not_bookable(client, reception, nurse, physician, hours):
     client.force_login(reception)
     html = client.get("/treatments/calendar/", {"view": "day"}).content.decode()  # Monday, 12:30 now

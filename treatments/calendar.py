@@ -336,7 +336,9 @@ def calendar_week(
 ) -> CalendarPage:
     """The calendar of `days` (one, or a week). Eight queries whatever the number of sessions: rooms, working
     hours (with their practitioners), time off, sessions (with patient, area and practitioner), their products,
-    and three for the readiness facts of the booked ones."""
+    and three for the readiness facts of the booked ones. Filtered to one practitioner or room (`only`), only
+    that column's sessions are read in full, and one light query more gives every session's times (the rooms
+    and practitioners offered with a free slot)."""
     start = dt.datetime.combine(days[0], dt.time.min, tzinfo=tz)
     end = dt.datetime.combine(days[-1] + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
     weekdays = {d.weekday() for d in days}
@@ -350,9 +352,13 @@ def calendar_week(
         TimeOff.objects.filter(starts_at__lt=end, ends_at__gt=start)
         .values_list("practitioner_id", "starts_at", "ends_at")
     )
+    in_range = Session.objects.filter(scheduled_at__gte=start, scheduled_at__lt=end)
+    shown = in_range
+    if only is not None:  # one practitioner's (or room's) sessions are read in full, with their readiness
+        shown = in_range.filter(**{"practitioner_id": only} if by == BY_PRACTITIONER else
+                                {"room__isnull": True} if only == NO_ROOM else {"room_id": only})
     sessions = list(
-        Session.objects.filter(scheduled_at__gte=start, scheduled_at__lt=end)
-        .select_related("patient", "area", "practitioner")
+        shown.select_related("patient", "area", "practitioner")
         .only(
             "scheduled_at", "duration_minutes", "status", "course", "room",
             "patient__given_name", "patient__family_name", "patient__date_of_birth", "area__name", *NAME_FIELDS,
@@ -377,16 +383,24 @@ def calendar_week(
     away: dict[int, list[Interval]] = defaultdict(list)
     for practitioner_id, starts_at, ends_at in time_off:
         away[practitioner_id].append((starts_at, ends_at))
+    items = {s.pk: SessionShown(s, ready.get(s.pk), people.get(s.practitioner_id, "")) for s in sessions}
+    # Who and which room is taken when, for the other columns' free slots: from the sessions read, or (filtered
+    # to one column) from one light query of every session's times.
+    taken = (
+        [(s.pk, s.practitioner_id, s.room_id, s.scheduled_at, s.duration_minutes, s.status) for s in sessions]
+        if only is None else
+        list(in_range.values_list("pk", "practitioner_id", "room_id", "scheduled_at", "duration_minutes", "status"))
+    )
     by_day: dict[tuple[dt.date, int], list[Appointment]] = defaultdict(list)
     by_room: dict[tuple[dt.date, int], list[Appointment]] = defaultdict(list)
-    for s in sessions:
+    for pk, practitioner_id, room_id, scheduled_at, minutes, status in taken:
         appointment = Appointment(
-            s.pk, s.scheduled_at, s.ends_at, blocks=s.status != Session.Status.CANCELLED,
-            item=SessionShown(s, ready.get(s.pk), people.get(s.practitioner_id, "")),
+            pk, scheduled_at, scheduled_at + dt.timedelta(minutes=minutes), blocks=status != Session.Status.CANCELLED,
+            item=items.get(pk),
         )
-        local_day = s.scheduled_at.astimezone(tz).date()
-        by_day[local_day, s.practitioner_id].append(appointment)
-        by_room[local_day, s.room_id or NO_ROOM].append(appointment)
+        local_day = scheduled_at.astimezone(tz).date()
+        by_day[local_day, practitioner_id].append(appointment)
+        by_room[local_day, room_id or NO_ROOM].append(appointment)
 
     order = sorted(people, key=lambda pk: (people[pk].casefold(), pk))
     practitioner_columns: dict[dt.date, list[ColumnSpec]] = {}
