@@ -4,13 +4,20 @@ import contextlib
 import smtplib
 import time
 import uuid
+from email.mime.base import MIMEBase
+from email.mime.text import MIMEText
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
+from treatments.selectors import session_instructions
+
+from .invites import Invite, invite_ics, session_uid
 from .links import report_url, unsubscribe_url
 from .models import AftercarePlan, Reminder, ReminderMessage
 from .schedule import ReminderKind
@@ -19,8 +26,10 @@ SHEET_KINDS = {ReminderKind.AFTERCARE_SHEET, ReminderKind.PRE_SESSION}
 
 
 def message_id(reminder: Reminder) -> str:
-    """Deterministic: a retried or repeated send carries the same id, so mail systems can drop a copy."""
-    return f"<reminder-{reminder.pk}-{reminder.session_id}@{settings.MESSAGE_ID_DOMAIN}>"
+    """Deterministic: a retried or repeated send carries the same id, so mail systems can drop a copy. A row
+    set pending again as a new email (a second move) has a new sequence, and so a new id: not dropped."""
+    again = f".{reminder.sequence}" if reminder.sequence else ""
+    return f"<reminder-{reminder.pk}-{reminder.session_id}{again}@{settings.MESSAGE_ID_DOMAIN}>"
 
 
 class ReminderTexts:
@@ -53,8 +62,9 @@ class ReminderEmail(EmailMultiAlternatives):
 
     def message(self):  # type: ignore[override]  # Django 5.2's; django-stubs 6 describes 6.0's message(policy=)
         msg = super().message()
-        if msg.is_multipart() and not msg.get_boundary():
-            msg.set_boundary(f"=_mesoclinic_{uuid.uuid4().hex}")
+        for part in msg.walk():  # the outer part, and the alternatives inside one with a calendar entry
+            if part.is_multipart() and not part.get_boundary():
+                part.set_boundary(f"=_mesoclinic_{uuid.uuid4().hex}")
         return msg
 
 
@@ -65,11 +75,19 @@ def render_reminder(reminder: Reminder, *, texts: ReminderTexts | None = None) -
     language = patient.language
     words = texts.message(reminder.kind, language)
     plan = texts.plan(session.area_id)
+    kind = ReminderKind(reminder.kind)
     context = {
         "patient_name": patient.given_name,
         "paragraphs": [p.strip() for p in words.body.split("\n\n") if p.strip()],
         "instructions": plan.instructions(language) if plan and reminder.kind == ReminderKind.AFTERCARE_SHEET else [],
-        "pre_session": reminder.kind == ReminderKind.PRE_SESSION,
+        "pre_session": kind == ReminderKind.PRE_SESSION,
+        # The physician's own words from the review ("pause ibuprofen 3 days before"), before the session.
+        "physician_instructions": _lines(session_instructions(session)) if kind == ReminderKind.PRE_SESSION else [],
+        # An email about the appointment says its time and length and how to change it, with no report link:
+        # there is nothing to report before a session.
+        "appointment": kind.carries_invite,
+        "cancelled": kind == ReminderKind.SESSION_CANCELLED,
+        "duration_minutes": session.duration_minutes,
         "session_at": session.scheduled_at,
         "report_url": report_url(session_id=session.pk, reminder_id=reminder.pk),
         "unsubscribe_url": unsubscribe_url(patient_id=patient.pk),
@@ -93,7 +111,42 @@ def render_reminder(reminder: Reminder, *, texts: ReminderTexts | None = None) -
         },
     )
     email.attach_alternative(html, "text/html")
+    if kind.carries_invite:
+        with translation.override(language):
+            email.attach(_invite_part(reminder, cancelled=context["cancelled"]))
     return email
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _invite_part(reminder: Reminder, *, cancelled: bool) -> MIMEBase:
+    """The session's calendar entry as a text/calendar part with its iTIP method (RFC 6047), named invite.ics.
+    Its words are in the active language; no area, product or staff note: a calendar may be shared."""
+    session = reminder.session
+    organizer_name, organizer_email = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    ics = invite_ics(
+        Invite(
+            uid=session_uid(session.pk, settings.MESSAGE_ID_DOMAIN),
+            sequence=reminder.sequence,
+            starts_at=session.scheduled_at,
+            minutes=session.duration_minutes,
+            summary=gettext("Mesotherapy session at %(clinic)s") % {"clinic": settings.CLINIC_NAME},
+            location=settings.CLINIC_NAME,
+            description=gettext("To change or cancel, call %(clinic)s on %(phone)s.")
+            % {"clinic": settings.CLINIC_NAME, "phone": settings.CLINIC_PHONE},
+            organizer_email=organizer_email or "clinic@" + settings.MESSAGE_ID_DOMAIN,
+            organizer_name=organizer_name or settings.CLINIC_NAME,
+            attendee_email=session.patient.email,
+            stamp=timezone.now(),
+            cancelled=cancelled,
+        )
+    )
+    part = MIMEText(ics.decode(), "calendar", "utf-8")
+    part.set_param("method", "CANCEL" if cancelled else "REQUEST")
+    part.add_header("Content-Disposition", "attachment", filename="invite.ics")
+    return part
 
 
 # --- Sending: one SMTP connection per worker process, kept open across sends (issue 7) ------------

@@ -102,6 +102,12 @@ class Reminder(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     message_id = models.CharField(max_length=200, blank=True)
     last_error = models.TextField(blank=True)
+    # A row set pending again (a session moved twice: one row per session and kind) is a new email: it gets
+    # the next number, which goes into its Message-ID and, for the emails with a calendar entry, is the
+    # entry's SEQUENCE (RFC 5545), so the patient's calendar takes the newest time.
+    sequence = models.PositiveSmallIntegerField(
+        _("version"), default=0, help_text="Bumped each time the row is pending again."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -29,11 +29,27 @@ class ReminderKind(StrEnum):
     CHECK_IN_DAY3 = "check_in_day3"
     RECOVERY_REVIEW = "recovery_review"
     PRE_SESSION = "pre_session"
+    # About the appointment itself, each due at once when staff book, move or cancel (issue 14); each carries
+    # the session's calendar entry (.ics), never the staff's words.
+    BOOKING_CONFIRMED = "booking_confirmed"
+    SESSION_MOVED = "session_moved"
+    SESSION_CANCELLED = "session_cancelled"
+
 
     @property
     def label(self) -> "StrPromise":
         """Wording shown to staff (translated when shown); the value stays a stable code for storage."""
         return _LABELS[self]
+
+    @property
+    def after_session(self) -> bool:
+        """Whether it belongs to a performed session's aftercare timeline (else it is about the booking)."""
+        return self not in BOOKING_KINDS
+
+    @property
+    def carries_invite(self) -> bool:
+        """Whether the email carries the session's calendar entry (.ics)."""
+        return self in APPOINTMENT_KINDS
 
 
 _LABELS = {
@@ -44,7 +60,16 @@ _LABELS = {
     ReminderKind.CHECK_IN_DAY3: gettext_lazy("Day 3 check-in"),
     ReminderKind.RECOVERY_REVIEW: gettext_lazy("Recovery review"),
     ReminderKind.PRE_SESSION: gettext_lazy("Pre-session instructions"),
+    ReminderKind.BOOKING_CONFIRMED: gettext_lazy("Booking confirmation"),
+    ReminderKind.SESSION_MOVED: gettext_lazy("Session moved"),
+    ReminderKind.SESSION_CANCELLED: gettext_lazy("Session cancelled"),
 }
+APPOINTMENT_KINDS = frozenset(
+    {ReminderKind.BOOKING_CONFIRMED, ReminderKind.SESSION_MOVED, ReminderKind.SESSION_CANCELLED}
+)
+# Written at booking, moving or cancelling, not by a plan's timeline; the rest follow a performed session.
+BOOKING_KINDS = APPOINTMENT_KINDS | {ReminderKind.PRE_SESSION}
+AFTER_SESSION_KINDS = tuple(kind for kind in ReminderKind if kind not in BOOKING_KINDS)
 
 
 @dataclass(frozen=True)
@@ -128,6 +153,8 @@ def aftercare_timeline(
     kinds = [step.kind for step in steps]
     if ReminderKind.PRE_SESSION in kinds:
         raise ValueError("PRE_SESSION counts back from a booked session: use pre_session_reminder()")
+    if APPOINTMENT_KINDS.intersection(kinds):
+        raise ValueError("booking, moving and cancelling emails are due when staff do it, not on a timeline")
     if len(set(kinds)) != len(kinds):
         raise ValueError(f"each kind may appear once in a timeline, got {[str(kind) for kind in kinds]}")
     reminders = []

@@ -26,12 +26,20 @@ from meso_clinic.core.clock import clinic_zone
 from . import emails
 from .emails import message_id, render_reminder
 from .models import AftercarePlan, Reminder, SideEffectReport
-from .schedule import Offset, ReminderKind, TimelineStep, aftercare_timeline, pre_session_reminder
+from .schedule import (
+    APPOINTMENT_KINDS,
+    BOOKING_KINDS,
+    Offset,
+    ReminderKind,
+    TimelineStep,
+    aftercare_timeline,
+    pre_session_reminder,
+)
 from .side_effects import needs_escalation
 
 log = logging.getLogger(__name__)
 
-AFTER_SESSION_KINDS = [k.value for k in ReminderKind if k is not ReminderKind.PRE_SESSION]
+AFTER_SESSION_KINDS = [k.value for k in ReminderKind if k.after_session]
 
 
 def _emailable(patient) -> bool:
@@ -44,7 +52,7 @@ def plan_steps(plan: AftercarePlan | None) -> list[TimelineStep]:
     return [
         TimelineStep(ReminderKind(s.kind), Offset(days=s.days, hours=s.hours))
         for s in plan.steps.filter(active=True)
-        if s.kind != ReminderKind.PRE_SESSION
+        if s.kind in AFTER_SESSION_KINDS  # the booking's emails are not a plan's to time
     ]
 
 
@@ -52,8 +60,8 @@ def plan_steps(plan: AftercarePlan | None) -> list[TimelineStep]:
 
 
 def reminders_for_performed_session(session) -> list[Reminder]:
-    """The after-session timeline of the area's plan; the pre-session reminder is no longer needed."""
-    Reminder.objects.filter(session=session, kind=ReminderKind.PRE_SESSION, status=Reminder.Status.PENDING).update(
+    """The after-session timeline of the area's plan; the booking's emails still pending are no longer needed."""
+    Reminder.objects.filter(session=session, kind__in=BOOKING_KINDS, status=Reminder.Status.PENDING).update(
         status=Reminder.Status.CANCELLED, last_error=gettext_noop("The session took place.")
     )
     if not _emailable(session.patient):
@@ -74,12 +82,48 @@ def reminder_for_booked_session(session, *, now: dt.datetime) -> Reminder | None
     due = pre_session_reminder(scheduled_at=session.scheduled_at, now=now, tz=clinic_zone(), step=step)
     if due is None:
         return None
-    reminder, _ = Reminder.objects.update_or_create(
-        session=session,
-        kind=ReminderKind.PRE_SESSION,
-        defaults={"due_at": due.due_at, "status": Reminder.Status.PENDING, "attempts": 0, "last_error": ""},
-    )
-    return reminder
+    return _pending_again(session, ReminderKind.PRE_SESSION, due_at=due.due_at)
+
+
+def _pending_again(session, kind: ReminderKind, *, due_at: dt.datetime, sequence: int | None = None) -> Reminder:
+    """The session's one row of `kind`, pending for `due_at`: created, or set pending again as a new email.
+
+    Set again (a moved session's instructions, its second "moved" email), it gets the next `sequence` (or the
+    one given), so its Message-ID is new and a send of the old one still in flight does not mark it sent
+    (`_send_one` checks the sequence it took). Runs in the treatments service's transaction, which holds the
+    session's row lock: two moves of one session do not interleave here.
+    """
+    existing = Reminder.objects.select_for_update().filter(session=session, kind=kind).first()
+    fresh = {"due_at": due_at, "status": Reminder.Status.PENDING, "attempts": 0, "last_error": "",
+             "next_attempt_at": None, "lease_token": "", "lease_expires_at": None, "sent_at": None, "message_id": ""}
+    if existing is None:
+        return Reminder.objects.create(session=session, kind=kind, sequence=sequence or 0, **fresh)
+    for name, value in fresh.items():
+        setattr(existing, name, value)
+    existing.sequence = existing.sequence + 1 if sequence is None else sequence
+    existing.save()
+    return existing
+
+
+def _moves(session) -> int:
+    """How many times the session was moved: the sequence of its latest "moved" email (0: never moved)."""
+    row = Reminder.objects.filter(session=session, kind=ReminderKind.SESSION_MOVED).values_list("sequence").first()
+    return row[0] if row else 0
+
+
+def appointment_email(session, kind: ReminderKind, *, now: dt.datetime) -> Reminder | None:
+    """The email about the appointment itself, due `now`: a booking confirmation, a moved or a cancelled session.
+
+    Each carries the session's calendar entry; its `sequence` is the entry's SEQUENCE (RFC 5545), 0 when
+    booked, one more with each move, one more again when cancelled, so the patient's calendar keeps the latest.
+    Nothing for a patient without email consent, nor for a session whose time has passed.
+    """
+    if kind not in APPOINTMENT_KINDS:
+        raise ValueError(f"{kind} is not an email about the appointment")
+    if not _emailable(session.patient) or session.scheduled_at <= now:
+        return None
+    sequence = 0 if kind == ReminderKind.BOOKING_CONFIRMED else _moves(session) + 1
+    return _pending_again(session, kind, due_at=now, sequence=sequence)
 
 
 # Why a session's emails were cancelled, by the session's status. Stored in English (never in the language of
@@ -276,16 +320,27 @@ def reminders_send(*, reminder_ids: list[int], token: str, now: dt.datetime | No
     return outcomes
 
 
+# The session's status each email is for; any other status cancels it when its turn comes.
+_WANTED_STATUS = {
+    ReminderKind.PRE_SESSION: "booked",
+    ReminderKind.BOOKING_CONFIRMED: "booked",
+    ReminderKind.SESSION_MOVED: "booked",
+    ReminderKind.SESSION_CANCELLED: "cancelled",
+}
+
+
 def _send_one(reminder: Reminder, texts: emails.ReminderTexts, *, now: dt.datetime) -> str:
     session = reminder.session
-    wanted_status = "booked" if reminder.kind == ReminderKind.PRE_SESSION else "performed"
+    wanted_status = _WANTED_STATUS.get(reminder.kind, "performed")
     reason = ""
     if not _emailable(session.patient):
         reason = gettext_noop("The patient has not consented to emails (or has no address).")
     elif session.status != wanted_status:
         reason = session_status_reason(session.status)
     if reason:
-        Reminder.objects.filter(pk=reminder.pk).update(status=Reminder.Status.CANCELLED, last_error=reason)
+        Reminder.objects.filter(pk=reminder.pk, sequence=reminder.sequence).update(
+            status=Reminder.Status.CANCELLED, last_error=reason
+        )
         return "cancelled"
     try:
         email = render_reminder(reminder, texts=texts)
@@ -300,10 +355,14 @@ def _send_one(reminder: Reminder, texts: emails.ReminderTexts, *, now: dt.dateti
         "last_error": "",
     }
     # The row as this chunk took it, unless its lease ran out meanwhile: then marked sent whatever it
-    # holds now, so that no later dispatch sends it again.
-    as_taken = {"status": Reminder.Status.SENDING, "sent_at": None, "message_id": "", "last_error": reminder.last_error}
+    # holds now, so that no later dispatch sends it again. Unless it was set pending again as a new email
+    # (a session moved again while this one was out: a new sequence): that one is still to go.
+    as_taken = {"status": Reminder.Status.SENDING, "sent_at": None, "message_id": "", "last_error": reminder.last_error,
+                "sequence": reminder.sequence}
     if not Reminder.objects.update_if(reminder.pk, expected=as_taken, **sent):
-        Reminder.objects.filter(pk=reminder.pk).exclude(status=Reminder.Status.SENT).update(**sent)
+        Reminder.objects.filter(pk=reminder.pk, sequence=reminder.sequence).exclude(
+            status=Reminder.Status.SENT
+        ).update(**sent)
     return "sent"
 
 
@@ -320,14 +379,16 @@ def _release_untried(ids: list[int], *, now: dt.datetime) -> None:
 
 def _record_failure(reminder: Reminder, error: Exception, *, now: dt.datetime) -> str:
     description = _describe(error)[:1000]
+    # Only the email that was tried: a row set pending again meanwhile (a new sequence) is another email.
+    tried = Reminder.objects.filter(pk=reminder.pk, sequence=reminder.sequence)
     if _permanent(error) or reminder.attempts >= settings.REMINDER_MAX_ATTEMPTS:
-        Reminder.objects.filter(pk=reminder.pk).update(
+        tried.update(
             status=Reminder.Status.FAILED, last_error=description, lease_expires_at=None
         )
         log.warning("reminder %s failed after %s attempts", reminder.pk, reminder.attempts)
         return "failed"
     backoff = min(settings.REMINDER_RETRY_BASE_SECONDS * 2 ** (reminder.attempts - 1), 3600)
-    Reminder.objects.filter(pk=reminder.pk).update(
+    tried.update(
         status=Reminder.Status.PENDING,
         last_error=description,
         lease_expires_at=None,

@@ -669,7 +669,7 @@ class Benchmark:
         from aftercare.schedule import ReminderKind
         from treatments.models import Session
 
-        kinds = [k.value for k in ReminderKind if k is not ReminderKind.PRE_SESSION]
+        kinds = [k.value for k in ReminderKind if k.after_session]
         wanted = math.ceil(n / len(kinds))
         now = timezone.now()
         sources = list(

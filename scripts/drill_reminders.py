@@ -240,7 +240,7 @@ class Drill:
         from patients.models import EligibilityScreening, Patient
         from treatments.models import Consent, ConsentText, Session
 
-        kinds = [k.value for k in ReminderKind if k is not ReminderKind.PRE_SESSION]
+        kinds = [k.value for k in ReminderKind if k.after_session]
         count = math.ceil(self.n / len(kinds))
         now = timezone.now()
         user_model = get_user_model()

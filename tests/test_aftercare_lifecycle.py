@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from aftercare.models import AftercarePlan, Reminder
-from aftercare.services import plan_reschedule_pending
+from aftercare.services import AFTER_SESSION_KINDS, plan_reschedule_pending
 from tests.fixtures.treatments import (
     DAY,
     HOUR,
@@ -50,7 +50,7 @@ def book(patient, course, products, *, at, by, practitioner):
 def test_booking_schedules_the_pre_session_instructions_three_days_before(ready_patient, reception, physician):
     patient, course, vitamins = ready_patient
     session = book(patient, course, [vitamins], at=NOW + 10 * DAY, by=reception, practitioner=physician)
-    reminder = Reminder.objects.get(session=session)
+    reminder = Reminder.objects.get(session=session, kind="pre_session")
     assert reminder.kind == "pre_session" and reminder.status == "pending"
     assert reminder.due_at == NOW + 7 * DAY  # same local time, 09:30 UTC = 12:30 Istanbul
 
@@ -58,7 +58,7 @@ def test_booking_schedules_the_pre_session_instructions_three_days_before(ready_
     reminder.refresh_from_db()
     assert reminder.status == "pending" and reminder.due_at == NOW + 17 * DAY
 
-    session_cancel(session=session, by=reception)
+    session_cancel(session=session, by=reception, reason="The patient called off.")
     reminder.refresh_from_db()
     assert reminder.status == "cancelled" and "cancelled" in reminder.last_error
 
@@ -105,9 +105,9 @@ def test_performing_writes_the_timeline_in_the_same_transaction(ready_patient, r
                 session=session, performed_by=physician, batches={vitamins.pk: batch}, health_unchanged=False
             )
         assert list(refused.value.errors) == ["health_unchanged"]  # refused for that alone
-        assert not Reminder.objects.exclude(kind="pre_session").exists()
+        assert not Reminder.objects.filter(kind__in=AFTER_SESSION_KINDS).exists()
         session_perform(session=session, performed_by=physician, batches={vitamins.pk: batch}, health_unchanged=True)
-    due = dict(Reminder.objects.filter(session=session).exclude(kind="pre_session").values_list("kind", "due_at"))
+    due = dict(Reminder.objects.filter(session=session, kind__in=AFTER_SESSION_KINDS).values_list("kind", "due_at"))
     assert due == {
         "aftercare_sheet": NOW,
         # +15 h is 03:30 in Istanbul, inside quiet hours: it waits for 08:00 (05:00 UTC).
@@ -118,6 +118,7 @@ def test_performing_writes_the_timeline_in_the_same_transaction(ready_patient, r
         "recovery_review": NOW + 14 * DAY,
     }
     assert Reminder.objects.get(session=session, kind="pre_session").status == "cancelled"
+    assert Reminder.objects.get(session=session, kind="booking_confirmed").status == "cancelled"  # not yet sent
 
 
 def test_a_manager_editing_the_timeline_moves_reminders_not_yet_sent(ready_patient, reception, physician):

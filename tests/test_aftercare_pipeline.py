@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from aftercare import services
 from aftercare.models import Reminder
-from aftercare.schedule import ReminderKind
+from aftercare.schedule import AFTER_SESSION_KINDS, ReminderKind
 from aftercare.tasks import send_reminder
 from tests.fixtures.aftercare import performed_session, wait_until_marked
 
@@ -38,10 +38,12 @@ def test_a_performed_session_emails_arrive_at_the_right_times_once_each(
     processes.start_beat()
 
     session = performed_session(patient, reception=reception, nurse=nurse, physician=physician, now=timezone.now())
-    reminders = {r.kind: r for r in Reminder.objects.filter(session=session).exclude(kind="pre_session")}
-    assert set(reminders) == {k.value for k in ReminderKind} - {"pre_session"}
-    # The booking's pre-session instructions were still pending: the session took place, so never sent.
+    reminders = {r.kind: r for r in Reminder.objects.filter(session=session, kind__in=AFTER_SESSION_KINDS)}
+    assert set(reminders) == {k.value for k in ReminderKind if k.after_session}
+    # The booking's pre-session instructions and confirmation were still pending: the session took place, so never
+    # sent (booked two hours ago for an hour ago, the fixture performs it at once).
     assert Reminder.objects.get(session=session, kind="pre_session").status == "cancelled"
+    assert Reminder.objects.get(session=session, kind="booking_confirmed").status == "cancelled"
 
     # Beat (every second) and the worker deliver the aftercare sheet at once; nothing else is due.
     first = smtp_server.handler.wait_for(1)[0]
@@ -67,7 +69,7 @@ def test_a_performed_session_emails_arrive_at_the_right_times_once_each(
     received = smtp_server.handler.messages
     assert len(received) == 6
     assert len({m.message_id for m in received}) == 6
-    after = Reminder.objects.filter(session=session).exclude(kind="pre_session")
+    after = Reminder.objects.filter(session=session, kind__in=AFTER_SESSION_KINDS)
     assert set(after.values_list("status", flat=True)) == {"sent"}
     assert all(r.attempts == 1 for r in after)
 
@@ -152,3 +154,65 @@ def test_a_task_delivered_twice_sends_once(smtp_server, patient, reception, nurs
     assert len(smtp_server.handler.messages) == 1
     assert Reminder.objects.get(pk=pk).status == "sent"
     assert Reminder.objects.filter(session=session, status="pending").count() == 5
+
+
+def test_booking_moving_and_cancelling_email_the_patient_once_each_with_the_calendar_entry(
+    celery_processes, smtp_server, patient, reception, nurse, physician
+):
+    """Issue 14, through the worker and beat: the confirmation, the moved and the cancelled session, in Turkish,
+    each once, each with the session's calendar entry (one UID, SEQUENCE 0, 1, 2; the last a CANCEL)."""
+    from icalendar import Calendar
+
+    from tests.fixtures.treatments import DAY, HOUR, approved_screening, course_with_consent, product, read_patch_test
+    from treatments.services import session_book, session_cancel, session_reschedule
+
+    patient.preferred_language = "tr"
+    patient.save()
+    now = timezone.now()
+    vitamins = product("Revitalising vitamin complex")
+    approved_screening(patient, taken_by=reception, physician=physician, at=now - 10 * DAY)
+    read_patch_test(patient, [vitamins], nurse=nurse, applied_at=now - 3 * DAY)
+    course, _ = course_with_consent(patient, by=reception, at=now - 2 * HOUR)
+    processes = celery_processes(EMAIL_URL=smtp_server.url, **PIPELINE_ENV)
+    processes.start_worker()
+    processes.start_beat()
+
+    def entry(received):
+        [part] = [p for p in received.message.iter_attachments() if p.get_content_type() == "text/calendar"]
+        calendar = Calendar.from_ical(part.get_content())
+        [event] = calendar.walk("VEVENT")
+        return str(calendar["METHOD"]), str(event["UID"]), int(event["SEQUENCE"]), event.decoded("DTSTART")
+
+    def subject(received) -> str:
+        return str(received.message["Subject"]).strip()  # a long UTF-8 subject is folded onto its own line
+
+    start = (now + 10 * DAY).replace(microsecond=0)
+    session = session_book(
+        patient=patient, course=course, indication=course.indication, products=[vitamins], technique="needles",
+        practitioner=physician, supervising_physician=physician, scheduled_at=start, booked_by=reception,
+    )
+    uid = f"session-{session.pk}@mesoclinic.example"
+    booked = smtp_server.handler.wait_for(1)[0]
+    assert subject(booked) == "Seansınız ayarlandı · MesoClinic" and booked.rcpt_tos == ["zeynep@example.com"]
+    assert entry(booked) == ("REQUEST", uid, 0, start)
+    wait_until_marked(Reminder.objects.get(session=session, kind="booking_confirmed"))
+
+    session_reschedule(session=session, scheduled_at=start + DAY, by=reception)
+    moved = smtp_server.handler.wait_for(2)[1]
+    assert subject(moved) == "Seansınızın saati değişti · MesoClinic"
+    assert entry(moved) == ("REQUEST", uid, 1, start + DAY)
+    wait_until_marked(Reminder.objects.get(session=session, kind="session_moved"))
+
+    session_cancel(session=session, by=reception, reason="Hasta işten izin alamadı.")
+    cancelled = smtp_server.handler.wait_for(3)[2]
+    assert subject(cancelled) == "Seansınız iptal edildi · MesoClinic"
+    assert entry(cancelled) == ("CANCEL", uid, 2, start + DAY)
+    assert "izin" not in cancelled.message.get_body(("plain",)).get_content()  # never the staff's reason
+    wait_until_marked(Reminder.objects.get(session=session, kind="session_cancelled"))
+
+    time.sleep(3)  # beat keeps dispatching every second: nothing more may arrive
+    received = smtp_server.handler.messages
+    assert len(received) == 3 and len({m.message_id for m in received}) == 3
+    rows = dict(Reminder.objects.filter(session=session).values_list("kind", "status"))
+    assert rows == {"booking_confirmed": "sent", "session_moved": "sent", "session_cancelled": "sent",
+                    "pre_session": "cancelled"}

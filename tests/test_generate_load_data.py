@@ -78,7 +78,7 @@ def test_counts_and_proportions(loaded):
     assert share(statuses, "performed") > 0.6
     assert statuses["booked"] and statuses["cancelled"] and statuses["no_show"]
     kinds = collections.Counter(Reminder.objects.values_list("kind", flat=True))
-    assert set(kinds) == {k.value for k in ReminderKind}
+    assert set(kinds) == {k.value for k in ReminderKind if k.after_session} | {ReminderKind.PRE_SESSION.value}
     reminder_statuses = collections.Counter(Reminder.objects.values_list("status", flat=True))
     assert share(reminder_statuses, "sent") > 0.8 and reminder_statuses["pending"]
     assert not reminder_statuses["sending"]

@@ -40,7 +40,7 @@ from tests.fixtures.treatments import (
 from treatments.models import PatchTest, Session, SessionProduct
 
 MAX_QUERIES = 10
-KINDS = [k.value for k in ReminderKind if k is not ReminderKind.PRE_SESSION]
+KINDS = [k.value for k in ReminderKind if k.after_session]  # the aftercare timeline's kinds
 
 
 def queries_of(client, path: str, data: dict | None = None) -> tuple[int, str]:

@@ -41,7 +41,7 @@ def booked(patient, reception, physician) -> Session:
 
 
 def _reason(session: Session) -> str:
-    reminder = Reminder.objects.get(session=session)
+    reminder = Reminder.objects.get(session=session, kind="pre_session")
     assert reminder.status == Reminder.Status.CANCELLED
     return reminder.last_error
 
@@ -51,8 +51,9 @@ def _reason(session: Session) -> str:
     [(False, "The session was cancelled."), (True, "The session was marked as a no-show.")],
 )
 def test_a_session_cancelled_in_turkish_stores_its_reason_in_english(booked, reception, no_show, english):
-    with translation.override("tr"), travel(NOW):
-        session_cancel(session=booked, by=reception, no_show=no_show)
+    # A no-show is marked once the session's time has come; a cancellation needs the staff's reason.
+    with translation.override("tr"), travel(booked.scheduled_at if no_show else NOW):
+        session_cancel(session=booked, by=reception, no_show=no_show, reason="Hasta aradı.")
     stored = _reason(booked)
     assert stored == english
     assert re.fullmatch(r"[A-Za-z .-]+", stored), stored  # not a letter of Turkish in it
@@ -66,7 +67,7 @@ def test_the_history_page_shows_a_stored_reason_in_the_language_of_the_page(book
     """Moving a session cancels its email with "The session was moved.", which the catalogue has in Turkish."""
     with travel(NOW):
         session_reschedule(session=booked, scheduled_at=NOW + 8 * 24 * HOUR, by=reception)
-    cancelled = Reminder.objects.filter(session=booked).first()
+    cancelled = Reminder.objects.filter(session=booked, kind="pre_session").first()
     # The moved session's email is made again (same row, pending again): the reason is in the row's history.
     with translation.override("tr"):
         rows = record_history(Reminder, cancelled.pk)
@@ -106,7 +107,7 @@ def test_every_session_status_has_an_english_reason():
 def test_the_history_page_in_turkish_shows_the_reason(client, booked, reception, physician):
     with travel(NOW):
         session_reschedule(session=booked, scheduled_at=NOW + 8 * 24 * HOUR, by=reception)
-    reminder = Reminder.objects.get(session=booked)
+    reminder = Reminder.objects.get(session=booked, kind="pre_session")
     client.force_login(physician)
     html = client.get(reverse(history_url_name(Reminder), args=[reminder.pk]), HTTP_ACCEPT_LANGUAGE="tr").content
     assert "Seans taşındı." in html.decode()

@@ -548,6 +548,7 @@ def test_an_area_without_an_aftercare_plan_is_flagged_before_and_after_performin
 ):
     """Without a plan a performed session schedules no aftercare email at all: staff are told, not left to find out."""
     from aftercare.models import AftercarePlan, Reminder
+    from aftercare.services import AFTER_SESSION_KINDS
 
     client.force_login(physician)
     assert 'data-testid="session-warning"' not in client.get(f"/treatments/sessions/{booked.pk}/").content.decode()
@@ -560,7 +561,7 @@ def test_an_area_without_an_aftercare_plan_is_flagged_before_and_after_performin
                            follow=True)
     assert "Session performed and signed off." in response.content.decode()
     assert warning in response.content.decode()
-    assert not Reminder.objects.filter(session=booked).exclude(kind="pre_session").exists()
+    assert not Reminder.objects.filter(session=booked, kind__in=AFTER_SESSION_KINDS).exists()
 
 
 def test_signing_off_twice_is_refused(client, booked, batches, physician):

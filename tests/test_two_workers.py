@@ -24,7 +24,7 @@ from treatments.models import Session, SessionProduct
 pytestmark = pytest.mark.integration
 
 COPIES = 15  # sessions, six emails each: 90 due reminders (and the original session's aftercare sheet)
-KINDS = [k.value for k in ReminderKind if k is not ReminderKind.PRE_SESSION]
+KINDS = [k.value for k in ReminderKind if k.after_session]  # the aftercare timeline's kinds
 
 
 def due_reminders(session: Session, *, copies: int) -> list[Reminder]:

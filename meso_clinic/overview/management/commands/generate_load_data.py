@@ -345,7 +345,7 @@ class Generator:
         self.t_session_product = Table(SessionProduct, ["id", "session", "product", "batch"])
         self.t_reminder = Table(Reminder, [
             "id", "session", "kind", "due_at", "status", "attempts", "next_attempt_at", "lease_expires_at",
-            "lease_token", "sent_at", "message_id", "last_error", "created_at", "updated_at",
+            "lease_token", "sent_at", "message_id", "last_error", "created_at", "updated_at", "sequence",
         ])
         self.t_report = Table(SideEffectReport, [
             "id", "session", "reminder", "reported_at", "effects", "warning_signs", "severity", "description",
@@ -767,7 +767,7 @@ class Generator:
                 updated = sent_at
             self.t_reminder.rows.append((
                 reminder_id, session_id, str(due.kind), due_at, status, attempts, None, None, "", sent_at, message_id,
-                error, performed_at, updated,
+                error, performed_at, updated, 0,
             ))
         if reminder_ids and rng.random() < 0.002:
             self.side_effect_report(session_id, reminder_ids[-1], performed_at)
@@ -783,7 +783,7 @@ class Generator:
             reminder_id, session_id, ReminderKind.PRE_SESSION.value, due.due_at, "sent" if sent else "pending",
             1 if sent else 0, None, None, "", sent_at,
             f"<reminder-{reminder_id}-{session_id}@{self.message_domain}>" if sent else "", "", booked_at,
-            sent_at or booked_at,
+            sent_at or booked_at, 0,
         ))
 
     def side_effect_report(self, session_id: int, reminder_id: int, performed_at: dt.datetime) -> None:
