@@ -35,7 +35,6 @@ class ReminderKind(StrEnum):
     SESSION_MOVED = "session_moved"
     SESSION_CANCELLED = "session_cancelled"
 
-
     @property
     def label(self) -> "StrPromise":
         """Wording shown to staff (translated when shown); the value stays a stable code for storage."""
