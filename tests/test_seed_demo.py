@@ -53,3 +53,30 @@ def test_seed_demo_works_at_any_time_of_day(db, settings, local_time):
     assert all(s.scheduled_at >= moment for s in booked)
     first, second = booked
     assert first.scheduled_at + dt.timedelta(minutes=first.duration_minutes) <= second.scheduled_at
+
+
+def test_seed_demo_has_rooms_and_working_hours_and_books_within_them(db, settings):
+    """Issue 14: Room 1 and Room 2, the nurse's and physician's week (Mon-Fri 09:00-18:00, Sat 10:00-14:00), and the
+    demo sessions in rooms and inside those hours, even when seeded on a Sunday night."""
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    from treatments.models import Room, Session, WorkingHours
+
+    settings.DEBUG = True
+    sunday_night = dt.datetime(2026, 11, 22, 22, 0, tzinfo=timezone.get_current_timezone())
+    with time_machine.travel(sunday_night, tick=False):
+        call_command("seed_demo")
+    assert list(Room.objects.values_list("name", flat=True)) == ["Room 1", "Room 2"]
+    hours = WorkingHours.objects.filter(practitioner__username="physician")
+    assert sorted((h.weekday, h.starts.hour, h.ends.hour) for h in hours) == [
+        *((d, 9, 18) for d in range(5)), (5, 10, 14)]
+    assert WorkingHours.objects.filter(practitioner__username="nurse").count() == 6
+    booked = list(Session.objects.filter(status="booked").order_by("scheduled_at"))
+    assert [s.room.name for s in booked] == ["Room 1", "Room 2"]
+    times = [timezone.localtime(s.scheduled_at).strftime("%a %H:%M") for s in booked]
+    assert times == ["Mon 09:00", "Mon 09:45"]  # the first free times of the physician's week
+    call_command("seed_demo")  # a second run adds no rooms and no hours
+    assert Room.objects.count() == 2 and WorkingHours.objects.count() == 12

@@ -19,8 +19,9 @@ from meso_clinic.core.roles import MANAGER, NURSE, PHYSICIAN, RECEPTION
 from patients import questionnaire
 from patients.models import EligibilityScreening, Patient
 from patients.services import screening_decide, screening_take
+from treatments import availability
 from treatments import services as treatment_services
-from treatments.models import Batch, ConsentText, Indication, Product
+from treatments.models import Batch, ConsentText, Indication, Product, Room, WorkingHours
 
 DEMO_STAFF = [
     # username, first name, last name, role, can use the admin site
@@ -29,6 +30,10 @@ DEMO_STAFF = [
     ("physician", "Dr. Mehmet", "Yılmaz", PHYSICIAN, False),
     ("manager", "Elif", "Şahin", MANAGER, True),
 ]
+
+DEMO_ROOMS = ("Room 1", "Room 2")
+# The demo practitioners' week (clinic time): weekdays 09:00-18:00, Saturday mornings.
+DEMO_HOURS = [(weekday, dt.time(9), dt.time(18)) for weekday in range(5)] + [(5, dt.time(10), dt.time(14))]
 
 DEMO_PATIENTS = [
     # given, family, date of birth, sex, phone, email, language, consents to email
@@ -73,6 +78,7 @@ class Command(BaseCommand):
                     key=DEMO_TOTP_KEYS[username],
                     defaults={"name": "Authenticator app (demo key)", "confirmed": True},
                 )
+        self._schedule()
         for given, family, dob, sex, phone, email, lang, consent in DEMO_PATIENTS:
             Patient.objects.update_or_create(
                 given_name=given,
@@ -96,6 +102,17 @@ class Command(BaseCommand):
                 "manage.py demo_code physician (or manager)."
             )
         )
+
+    def _schedule(self) -> None:
+        """Treatment rooms, and working hours for the nurse and the physician (kept if they have some already)."""
+        for name in DEMO_ROOMS:
+            Room.objects.get_or_create(name=name)
+        for person in get_user_model().objects.filter(username__in=["nurse", "physician"]):
+            if not WorkingHours.objects.filter(practitioner=person).exists():
+                WorkingHours.objects.bulk_create(
+                    WorkingHours(practitioner=person, weekday=d, starts=starts, ends=ends)
+                    for d, starts, ends in DEMO_HOURS
+                )
 
     def _clinical_demo(self) -> None:
         """A clinic in mid-week: approvals, a screening to review, patch tests, a course, today's sessions."""
@@ -165,7 +182,14 @@ class Command(BaseCommand):
                 recorded_by=reception,
                 consented_at=now - dt.timedelta(days=5),
             )
-            at = timezone.localtime(now).replace(hour=hour, minute=0, second=0, microsecond=0)
+            soon = timezone.localtime(now + dt.timedelta(minutes=5 + 90 * slot)).replace(second=0, microsecond=0)
+            soon += dt.timedelta(minutes=-soon.minute % 15)  # on the quarter hour, as the calendar offers
+            wanted = max(timezone.localtime(now).replace(hour=hour, minute=0, second=0, microsecond=0), soon)
+            room = Room.objects.get(name=DEMO_ROOMS[slot])
+            # Within the physician's hours: late in the day or on a Sunday, the next free time (the next working day).
+            answer = availability.slot_answer(
+                start=wanted, minutes=45, practitioner_id=physician.pk, room_id=room.pk, patient_id=patient.pk, now=now
+            )
             treatment_services.session_book(
                 patient=patient,
                 course=course,
@@ -174,8 +198,8 @@ class Command(BaseCommand):
                 technique="needles",
                 practitioner=physician,
                 supervising_physician=physician,
-                # Late in the day the set hours have passed: book from now on, 90 minutes apart.
-                scheduled_at=max(at, now + dt.timedelta(minutes=5 + 90 * slot)),
+                scheduled_at=wanted if answer.check.free else answer.nearest[0],
+                room=room,
                 booked_by=reception,
                 now=now,
             )
