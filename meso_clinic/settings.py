@@ -235,7 +235,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = env.str("STATIC_ROOT", default=str(VAR_DIR / "staticfiles"))
 # Bootstrap's CSS/JS come from the installed django-bootstrap-static app, not a CDN or copied files.
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -334,6 +334,34 @@ MEDIA_URL = "/media/"
 # than this is refused from its header before it is decoded: a 48 KB PNG can claim 20000 x 20000 pixels,
 # 1.2 GB decoded. 40 megapixels is above a phone camera's usual photo (12 to 24); Pillow refuses above 89 alike.
 PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=40_000_000)
+# --- Photos of the treated area (treatments/photos.py, issue 16) ---
+# A phone's 12-megapixel JPEG is 3 to 8 MB; one file of more is refused at its field, and the photo page's
+# request takes at most AREA_PHOTOS_PER_REQUEST of them (a larger body is refused unread, core/request_limits.py).
+AREA_PHOTO_MAX_BYTES = env.int("AREA_PHOTO_MAX_BYTES", default=15 * 1024 * 1024)
+AREA_PHOTOS_PER_REQUEST = env.int("AREA_PHOTOS_PER_REQUEST", default=6)
+AREA_PHOTO_THUMBNAIL_PX = 320  # the longer side of a thumbnail
+# An uploaded file above 1 MB is streamed to a temporary file on disk, not held in the web process's memory
+# (Django's default is 2.5 MB); the memory a photo needs is then its decoded pixels, freed after the request.
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
+# Where photos are stored: the default storage above (files under MEDIA_ROOT). With MEDIA_S3_BUCKET set, an
+# S3-compatible store through django-storages, which must then be installed (pip install "django-storages[s3]";
+# docs/deploy.md). The bucket stays private: files are read by the app and served to staff, never linked.
+if env.str("MEDIA_S3_BUCKET", default=""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("MEDIA_S3_BUCKET"),
+            "endpoint_url": env.str("MEDIA_S3_ENDPOINT_URL", default="") or None,  # e.g. MinIO, Ceph, a provider
+            "region_name": env.str("MEDIA_S3_REGION", default="") or None,
+            "access_key": env.str("MEDIA_S3_ACCESS_KEY_ID", default="") or None,  # else the machine's role
+            "secret_key": env.str("MEDIA_S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("MEDIA_S3_PREFIX", default=""),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "object_parameters": {"CacheControl": "no-store, private"},
+        },
+    }
 CELERY_BEAT_SCHEDULE["dispatch-due-reminders"] = {
     "task": "aftercare.tasks.dispatch_due_reminders",
     "schedule": REMINDER_DISPATCH_SECONDS,

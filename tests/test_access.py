@@ -41,6 +41,7 @@ records:history_treatments_course . . y y
 records:history_treatments_patchtest            . . y y
 records:history_treatments_session              . . y y
 records:history_treatments_sessionproduct       . . y y
+records:history_treatments_areaphoto            . . y y
 patients:list                     y y y y
 patients:create                   y . . .
 patients:detail                   y y y y
@@ -73,6 +74,11 @@ treatments:session_cancel         y y y .
 treatments:session_check_in       y y y .
 treatments:session_no_show        y y y .
 treatments:patient_sessions       y y y y
+treatments:session_photos        . y y .
+treatments:area_photo             . y y .
+treatments:area_photo_thumbnail   . y y .
+treatments:course_photos          . y y .
+treatments:course_photos_print    . y y .
 aftercare:delivery                y y y y
 aftercare:patient_emails          y y y y
 aftercare:sheet                   y y y y

@@ -27,4 +27,10 @@ PAGE_ACCESS: dict[str, Rule] = {
     "treatments:consent_sign": PUBLIC,
     "treatments:photo_consent_sign": PUBLIC,
     "treatments:consent_print": "treatments.view_consent",
+    # Photos of the treated area (issue 16): taken by the treatment room, seen by clinical staff.
+    "treatments:session_photos": "treatments.add_areaphoto",
+    "treatments:area_photo": "treatments.view_areaphoto",
+    "treatments:area_photo_thumbnail": "treatments.view_areaphoto",
+    "treatments:course_photos": "treatments.view_areaphoto",
+    "treatments:course_photos_print": "treatments.view_areaphoto",
 }

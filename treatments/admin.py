@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Batch, ConsentText, Indication, Product, Room, TimeOff, TreatmentArea, WorkingHours
+from .models import AreaView, Batch, ConsentText, Indication, Product, Room, TimeOff, TreatmentArea, WorkingHours
 
 
 class IndicationInline(admin.TabularInline):
@@ -71,3 +71,17 @@ class WorkingHoursAdmin(admin.ModelAdmin):
 class TimeOffAdmin(admin.ModelAdmin):
     list_display = ["practitioner", "starts_at", "ends_at", "reason"]
     date_hierarchy = "starts_at"
+
+
+@admin.register(AreaView)
+class AreaViewAdmin(admin.ModelAdmin):
+    """The standard photo views of each area (issue 16). A view no longer used is set not in use, not deleted:
+    photos taken of it keep their label."""
+
+    list_display = ("category", "order", "label", "code", "active")
+    list_filter = ("category", "active")
+    list_editable = ("order", "active")
+    ordering = ("category", "order")
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -5,6 +5,7 @@ writes that touch several rows live in treatments/services.py.
 """
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -590,3 +591,79 @@ class SessionProduct(models.Model):
 
     def __str__(self) -> str:
         return _("%(product)s in session %(session)s") % {"product": self.product, "session": self.session_id}
+
+
+# --- Photos of the treated area (issue 16; treatments/photos.py) -----------------------------------------------
+
+
+class AreaView(models.Model):
+    """A standard view of a treatment area's photos (e.g. hair: scalp top, front hairline, left, right).
+
+    Data, edited in the administration site: a view no longer used is made inactive, never deleted (photos
+    keep pointing at it). The same view at every session is what makes a before/after comparison fair.
+    """
+
+    category = models.CharField(_("category"), max_length=12, choices=Category.choices)
+    code = models.SlugField(_("code"), max_length=30, help_text=_("A short name that never changes, e.g. scalp-top."))
+    label = models.CharField(_("label"), max_length=80)
+    order = models.PositiveSmallIntegerField(_("order"), default=0, help_text=_("Views are shown in this order."))
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["category", "order", "id"]
+        verbose_name = _("standard photo view")
+        verbose_name_plural = _("standard photo views")
+        constraints = [models.UniqueConstraint(fields=["category", "code"], name="area_view_code_unique_per_area")]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()}: {self.label}"
+
+
+def area_photo_path(instance: "AreaPhoto", filename: str) -> str:
+    """A random name (nothing of the patient, the phone's file name or the record's id can be read or guessed
+    from it); the extension is that of what the content was checked to be (treatments/photos.py)."""
+    return f"area-photos/{uuid.uuid4().hex}.{filename.rsplit('.', 1)[-1].lower()}"
+
+
+def area_thumbnail_path(instance: "AreaPhoto", filename: str) -> str:
+    return f"area-photos/thumbnails/{uuid.uuid4().hex}.{filename.rsplit('.', 1)[-1].lower()}"
+
+
+class AreaPhoto(models.Model):
+    """One photo of a standard view at a session: re-encoded without metadata, with its thumbnail.
+
+    Stored through Django's storage API (files on disk by default, an S3-compatible store in production:
+    README, docs/deploy.md) and served only through treatments/photo_views.py, never from a public URL. A
+    retake is a new row: the photos of a record are kept, the latest of a view and stage is the one shown.
+    """
+
+    class Stage(models.TextChoices):
+        BEFORE = "before", _("Before")
+        AFTER = "after", _("After")
+        FOLLOW_UP = "follow_up", _("Follow-up")
+
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="photos", verbose_name=_("session"))
+    view = models.ForeignKey(AreaView, on_delete=models.PROTECT, related_name="+", verbose_name=_("view"))
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices)
+    image = models.ImageField(_("photo"), upload_to=area_photo_path)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=area_thumbnail_path)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    taken_at = models.DateTimeField(_("taken"))
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("taken by")
+    )
+
+    objects = TrackedManager()
+
+    class Meta:
+        ordering = ["taken_at", "id"]
+        verbose_name = _("area photo")
+        verbose_name_plural = _("area photos")
+        indexes = [models.Index(fields=["session", "view"], name="areaphoto_session_view")]
+        constraints = [
+            models.CheckConstraint(condition=Q(width__gte=1, height__gte=1), name="areaphoto_has_pixels"),
+        ]
+
+    def __str__(self) -> str:
+        return _("Photo %(id)s (%(stage)s)") % {"id": self.pk, "stage": self.get_stage_display()}

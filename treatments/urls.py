@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import calendar_views, sign_views, views
+from . import calendar_views, photo_views, sign_views, views
 
 app_name = "treatments"
 urlpatterns = [
@@ -29,4 +29,12 @@ urlpatterns = [
     path("sign/<str:token>/", sign_views.ConsentSignView.as_view(), name="consent_sign"),
     path("sign/<str:token>/photos/", sign_views.PhotoConsentView.as_view(), name="photo_consent_sign"),
     path("consents/<int:pk>/print/", sign_views.ConsentPrintView.as_view(), name="consent_print"),
+    # Photos of the treated area (issue 16; treatments/photo_views.py): files only through these views.
+    path("sessions/<int:pk>/photos/", photo_views.SessionPhotosView.as_view(), name="session_photos"),
+    path("photos/<int:pk>/", photo_views.AreaPhotoFileView.as_view(), name="area_photo"),
+    path(
+        "photos/<int:pk>/thumbnail/", photo_views.AreaPhotoFileView.as_view(thumbnail=True), name="area_photo_thumbnail"
+    ),
+    path("courses/<int:pk>/photos/", photo_views.CoursePhotosView.as_view(), name="course_photos"),
+    path("courses/<int:pk>/photos/print/", photo_views.CoursePhotosPrintView.as_view(), name="course_photos_print"),
 ]

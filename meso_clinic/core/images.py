@@ -53,6 +53,9 @@ class CleanImage:
     content: bytes
     format: str  # "JPEG", "PNG" or "WEBP"
     size: tuple[int, int]  # width, height after the orientation was applied
+    # A smaller copy (same format, made from the same decoded pixels) when asked for with thumbnail_side.
+    thumbnail: bytes | None = None
+    thumbnail_size: tuple[int, int] | None = None
 
     @property
     def extension(self) -> str:
@@ -63,18 +66,28 @@ class CleanImage:
         return FORMATS[self.format][1]
 
 
-def clean_image(file: BinaryIO, *, max_pixels: int, formats: tuple[str, ...] = ("JPEG", "PNG", "WEBP")) -> CleanImage:
-    """The picture in `file` as fresh bytes of the same format, or ImageRefused."""
+def clean_image(
+    file: BinaryIO,
+    *,
+    max_pixels: int,
+    formats: tuple[str, ...] = ("JPEG", "PNG", "WEBP"),
+    thumbnail_side: int | None = None,
+) -> CleanImage:
+    """The picture in `file` as fresh bytes of the same format, or ImageRefused.
+
+    With `thumbnail_side`, also a copy whose longer side is at most that many pixels (issue 16's thumbnails),
+    made from the pixels already decoded: a 12-megapixel photo is decoded once, not twice.
+    """
     with warnings.catch_warnings():
         # Pillow only warns between MAX_IMAGE_PIXELS and twice that: here the warning refuses as well.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            return _clean(file, max_pixels=max_pixels, formats=formats)
+            return _clean(file, max_pixels=max_pixels, formats=formats, thumbnail_side=thumbnail_side)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise ImageRefused(ImageRefused.TOO_MANY_PIXELS) from None
 
 
-def _clean(file: BinaryIO, *, max_pixels: int, formats: tuple[str, ...]) -> CleanImage:
+def _clean(file: BinaryIO, *, max_pixels: int, formats: tuple[str, ...], thumbnail_side: int | None) -> CleanImage:
     file.seek(0)
     try:
         with Image.open(file) as probe:  # reads the header only: format and size, no pixels yet
@@ -92,6 +105,18 @@ def _clean(file: BinaryIO, *, max_pixels: int, formats: tuple[str, ...]) -> Clea
         raise
     except _UNREADABLE:
         raise ImageRefused(ImageRefused.NOT_A_PICTURE) from None
+    content = _encode(picture, kind)
+    if thumbnail_side is None:
+        return CleanImage(content=content, format=kind, size=picture.size)
+    small = picture.copy()
+    small.thumbnail((thumbnail_side, thumbnail_side), Image.Resampling.LANCZOS)  # never enlarged
+    small.info = {}
+    return CleanImage(
+        content=content, format=kind, size=picture.size, thumbnail=_encode(small, kind), thumbnail_size=small.size
+    )
+
+
+def _encode(picture: Image.Image, kind: str) -> bytes:
     buffer = io.BytesIO()
     if kind == "JPEG":
         picture.save(buffer, format="JPEG", quality=JPEG_QUALITY, optimize=True)
@@ -99,7 +124,7 @@ def _clean(file: BinaryIO, *, max_pixels: int, formats: tuple[str, ...]) -> Clea
         picture.save(buffer, format="WEBP", quality=JPEG_QUALITY)
     else:
         picture.save(buffer, format=kind, optimize=True)
-    return CleanImage(content=buffer.getvalue(), format=kind, size=picture.size)
+    return buffer.getvalue()
 
 
 def _pixels_only(image: Image.Image) -> Image.Image:

@@ -62,6 +62,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "treatments.add_consent",
             "treatments.add_session",
             "treatments.change_session",
+            # Photos of the treated area (issue 16): the treatment room takes and sees them.
+            "treatments.add_areaphoto",
+            "treatments.view_areaphoto",
         }
     ),
     # Reviews eligibility, decides on reactions, performs and signs off sessions.
@@ -80,6 +83,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "treatments.add_session",
             "treatments.change_session",
             "treatments.perform_session",
+            "treatments.add_areaphoto",
+            "treatments.view_areaphoto",
             "aftercare.change_reminder",
             "aftercare.close_sideeffectreport",
             "meso_clinic.view_history",
@@ -93,7 +98,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | {
             f"treatments.{action}_{model}"
             for action in ("add", "change")
-            for model in ("treatmentarea", "indication", "product", "batch", "consenttext")
+            for model in ("treatmentarea", "indication", "product", "batch", "consenttext", "areaview")
         }
         | {
             f"aftercare.{action}_{model}"
@@ -101,6 +106,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             for model in ("aftercareplan", "aftercarestep", "remindermessage")
         }
         | {"aftercare.change_reminder"}
+        # The lists of blood thinners and NSAIDs that the intake's words are read for (issue 15).
+        | {f"patients.{action}_medicinename" for action in ("view", "add", "change")}
         | {"auth.view_user", "auth.add_user", "auth.change_user", "auth.view_group"}
         # The audit trail: history of clinical records, the access log, patients' data exports.
         | {"meso_clinic.view_history", "meso_clinic.view_accesslogentry", "meso_clinic.export_patient"}

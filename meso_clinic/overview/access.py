@@ -25,6 +25,7 @@ PAGE_ACCESS: dict[str, Rule] = {
             "treatments_patchtest",
             "treatments_session",
             "treatments_sessionproduct",
+            "treatments_areaphoto",
         )
     },
 }

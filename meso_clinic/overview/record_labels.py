@@ -17,6 +17,7 @@ RECORD_NAMES = {
     "treatments.patchtest": _("patch test"),
     "treatments.consent": _("consent"),
     "treatments.photoconsent": _("photo consent"),
+    "treatments.areaphoto": _("photo of the treated area"),
     "treatments.course": _("course"),
     "treatments.session": _("session"),
     "treatments.sessionproduct": _("product used in a session"),
