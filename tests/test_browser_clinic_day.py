@@ -262,7 +262,9 @@ def test_a_clinic_day_from_registration_to_a_closed_side_effect_report(
         expect(page.get_by_test_id("session-status")).to_have_text("Booked")
         axe(page, "session, sign-off refused")
         page.screenshot(path=screenshot_path("clinic-day-1-refused-before-24h"), full_page=True)
-        page.get_by_role("button", name="Cancel session").click()
+        page.get_by_role("link", name="Cancel session…").click()  # a confirmation with the reason first
+        page.get_by_label("The patient is not ready for treatment (screening, patch test or consent).").check()
+        page.get_by_role("button", name="Yes, cancel the session").click()
         expect(status_message(page, "Session cancelled.")).to_be_visible()
         assert Session.objects.get(patient=patient).status == Session.Status.CANCELLED
         sign_out(page, "Mehmet")

@@ -154,7 +154,9 @@ def test_patch_test_then_consent_booking_and_sign_off(page, approved_patient, nu
         early.refresh_from_db()
         assert early.status == Session.Status.BOOKED and early.session_products.get().batch is None
 
-        page.get_by_role("button", name="Cancel session").click()
+        page.get_by_role("link", name="Cancel session…").click()  # a confirmation with the reason first
+        page.get_by_label("The patient is not ready for treatment (screening, patch test or consent).").check()
+        page.get_by_role("button", name="Yes, cancel the session").click()
         expect(status_message(page, "Session cancelled.")).to_be_visible()
         expect(page.get_by_test_id("session-status")).to_have_text("Cancelled")
         sign_out(page, "Mehmet")
