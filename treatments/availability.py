@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db.models import Q
 from django.utils import timezone
 
@@ -56,11 +57,12 @@ def holding_sessions(
     who = Q(practitioner_id__in=list(practitioner_ids)) | Q(room_id__in=list(room_ids))
     if patient_id is not None:
         who |= Q(patient_id=patient_id)
+    sessions = Session.objects.filter(who, status__in=HOLDING_STATUSES, scheduled_at__lt=end,
+                                      scheduled_at__gt=start - dt.timedelta(minutes=MAX_SESSION_MINUTES))
+    if exclude is not None:
+        sessions = sessions.exclude(pk=exclude)
     rows = (
-        Session.objects.filter(who, status__in=HOLDING_STATUSES, scheduled_at__lt=end,
-                               scheduled_at__gt=start - dt.timedelta(minutes=MAX_SESSION_MINUTES))
-        .exclude(pk=exclude)
-        .values_list("scheduled_at", "duration_minutes", "practitioner_id", "room_id", "patient_id")
+        sessions.values_list("scheduled_at", "duration_minutes", "practitioner_id", "room_id", "patient_id")
     )
     return [
         (at, at + dt.timedelta(minutes=minutes), pid, rid, patient)
@@ -116,11 +118,11 @@ def slot_answer(
     grace = dt.timedelta(minutes=settings.SESSION_PAST_GRACE_MINUTES)
     check = scheduling.check_slot(start=start, minutes=minutes, now=now, tz=tz, availability=availability,
                                   busy=busy, grace=grace)
-    late = not_before is not None and start < not_before
-    if check.free and not late:
+    wanted = max(start, not_before) if not_before is not None else start  # too early: search from when it may be
+    if check.free and wanted == start:
         return SlotAnswer(check, ())
     nearest = scheduling.nearest_free_starts(
-        wanted=max(start, not_before) if late else start, minutes=minutes, now=now, tz=tz,
+        wanted=wanted, minutes=minutes, now=now, tz=tz,
         availability=availability, busy=busy, not_before=not_before, count=count, horizon_days=horizon_days,
     )
     rooms: tuple[Room, ...] = ()
@@ -152,10 +154,10 @@ def last_course_session_at(course: Course | None, *, exclude: int | None = None)
     """When the course's latest held session (performed, or booked and not cancelled) took or takes place."""
     if course is None:
         return None
-    return (
-        Session.objects.filter(course=course, status__in=HOLDING_STATUSES).exclude(pk=exclude)
-        .order_by("-scheduled_at").values_list("scheduled_at", flat=True).first()
-    )
+    sessions = Session.objects.filter(course=course, status__in=HOLDING_STATUSES)
+    if exclude is not None:
+        sessions = sessions.exclude(pk=exclude)
+    return sessions.order_by("-scheduled_at").values_list("scheduled_at", flat=True).first()
 
 
 def earliest_for(
@@ -197,7 +199,7 @@ def products_without_stock(products: Iterable[Product], *, on: dt.date) -> list[
 @dataclass(frozen=True)
 class Suggestion:
     at: dt.datetime
-    practitioner: object  # a user
+    practitioner: User
     room: Room | None
 
 

@@ -223,7 +223,7 @@ class SessionPerformForm(RefusalFormMixin, forms.Form):
                 queryset=Batch.objects.filter(product_id=sp.product_id).order_by("expiry_date"),
                 empty_label=_("Choose the lot used"),
             )
-            lots = list(field.queryset.filter(expiry_date__gte=today))
+            lots = list(Batch.objects.filter(product_id=sp.product_id, expiry_date__gte=today).order_by("expiry_date"))
             field.widget.choices = [("", field.empty_label), *((b.pk, field.label_from_instance(b)) for b in lots)]
             if len(lots) == 1:
                 self.fields[name].initial = lots[0].pk

@@ -312,7 +312,7 @@ def nearest_free_starts(
     """The `count` free starts nearest to `wanted` on the clinic's grid: the wanted day's first (nearest in time,
     earlier or later), then the next days' in order, up to `horizon_days` after the wanted day. Never before now
     nor before `not_before` (e.g. the earliest moment the patient can be treated)."""
-    busy = [b.interval for b in busy]
+    taken = [b.interval for b in busy]
     availability = availability.offered()
     floor = max(now, not_before) if not_before is not None else now
     first_day = wanted.astimezone(tz).date()
@@ -322,7 +322,7 @@ def nearest_free_starts(
         if clinic_day_bounds(day, tz).end <= floor:
             continue
         starts = [
-            s for piece in free_intervals(day=day, availability=availability, busy=busy, tz=tz)
+            s for piece in free_intervals(day=day, availability=availability, busy=taken, tz=tz)
             for s in grid_starts(piece, minutes, tz, grid) if s >= floor
         ]
         if offset == 0:

@@ -201,28 +201,6 @@ def course_create(
 MAX_SESSION_MINUTES = 240  # also a database constraint; the overlap scan below relies on it
 
 
-def _overlap_refusal(
-    practitioner_id: int, start: dt.datetime, minutes: int, *, exclude: int | None = None
-) -> str | None:
-    """Why the practitioner cannot take `minutes` from `start` (another of her sessions overlaps), or None.
-
-    Locks the practitioner's row first, so that two bookings or moves at once cannot both pass the check.
-    """
-    get_user_model().objects.select_for_update().filter(pk=practitioner_id).first()
-    end = start + dt.timedelta(minutes=minutes)
-    sessions = Session.objects.filter(
-        practitioner_id=practitioner_id,
-        status__in=[*Session.OPEN_STATUSES, Session.Status.PERFORMED],  # an arrived patient holds her time too
-        scheduled_at__lt=end,
-        scheduled_at__gt=start - dt.timedelta(minutes=MAX_SESSION_MINUTES),  # bounds the scan
-    ).exclude(pk=exclude)
-    clash = [s for s in sessions if s.ends_at > start]
-    if not clash:
-        return None
-    local = timezone.localtime(clash[0].scheduled_at)
-    return _("The practitioner has another session at %(time)s that overlaps this time.") % {"time": f"{local:%H:%M}"}
-
-
 class SlotRefused(Refused):
     """A booking or move refused for its time or room, with the nearest free starts (and free rooms) to offer."""
 
