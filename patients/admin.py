@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from meso_clinic.core.access_log import log_patient_access
 
-from .models import Patient
+from .models import MedicineName, Patient
 
 
 @admin.register(Patient)
@@ -33,3 +33,16 @@ class PatientAdmin(admin.ModelAdmin):
         if patient is not None and request.user.is_superuser:
             log_patient_access(request.user, patient)
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(MedicineName)
+class MedicineNameAdmin(admin.ModelAdmin):
+    """The lists of blood thinners and NSAIDs the intake's words are read for (patients/medicines.py): the manager
+    adds a brand or spelling patients use, or switches one off; none is deleted (old screenings name them)."""
+
+    list_display = ["name", "generic", "kind", "active"]
+    list_filter = ["kind", "active"]
+    search_fields = ["name", "generic"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -9,7 +9,7 @@ Reasons are worded in the active language (Django's gettext); patients.services 
 """
 
 import calendar
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
@@ -17,8 +17,22 @@ from enum import StrEnum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
+from . import medicines
+
 # The finding of a known allergy: every product is then patch-tested before use (treatments/readiness.py).
 ALLERGY_FINDING = "allergy"
+# A blood thinner or NSAID named in the free-text answers about medicines.
+MEDICINE_FINDING = "medicine_named"
+
+# The free-text answers about medicines that are read for blood thinners and NSAIDs (patients/medicines.py), each
+# with the kind its own yes/no question already asks about (None: it asks about all medicines). A follow-up naming
+# its own kind ("warfarin" for "Which blood thinner?") is the explicit finding's already; another kind is not.
+MEDICINE_ANSWERS: tuple[tuple[str, medicines.Kind | None], ...] = (
+    ("current_medicines", None),
+    ("blood_thinner_name", medicines.Kind.BLOOD_THINNER),
+    ("nsaid_name", medicines.Kind.NSAID),
+)
+_EXPLICIT_QUESTION = {medicines.Kind.BLOOD_THINNER: "takes_blood_thinner", medicines.Kind.NSAID: "takes_nsaid"}
 
 
 class Outcome(StrEnum):
@@ -66,6 +80,14 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class NamedMedicine:
+    """A blood thinner or NSAID read in the free-text answer `key`."""
+
+    key: str
+    match: medicines.Match
+
+
+@dataclass(frozen=True)
 class Assessment:
     """Result of one screening: the overall outcome and every finding, in the order of the rules' table."""
 
@@ -73,6 +95,7 @@ class Assessment:
     findings: tuple[Finding, ...]
     age_years: int
     local_date: date
+    medicines_named: tuple[NamedMedicine, ...] = ()
 
     @property
     def hard_stop(self) -> bool:
@@ -127,9 +150,11 @@ def assess(
     date_of_birth: date,
     at: datetime,
     tz: tzinfo,
+    medicine_names: Iterable[medicines.Name],
     thresholds: Thresholds = Thresholds(),
 ) -> Assessment:
-    """Screen intake answers at the moment `at`, judged on the clinic-local date in `tz`.
+    """Screen intake answers at the moment `at`, judged on the clinic-local date in `tz`, reading the free-text
+    answers about medicines for the blood thinners and NSAIDs of `medicine_names` (the clinic's lists).
 
     A naive `at` is refused: the local date, and so the age and every "within N" window, would be a guess.
     """
@@ -137,12 +162,40 @@ def assess(
         raise ValueError("`at` must be timezone-aware")
     local_date = at.astimezone(tz).date()
     age = age_on(date_of_birth, local_date)
-    findings = tuple(_findings(answers, age, local_date, thresholds))
+    named = _medicines_named(answers, tuple(medicine_names))
+    findings = tuple(_findings(answers, age, local_date, thresholds, named))
     outcome = max((f.outcome for f in findings), key=lambda o: o.severity, default=Outcome.ELIGIBLE)
-    return Assessment(outcome=outcome, findings=findings, age_years=age, local_date=local_date)
+    return Assessment(outcome=outcome, findings=findings, age_years=age, local_date=local_date, medicines_named=named)
 
 
-def _findings(answers: Mapping[str, object], age: int, today: date, limits: Thresholds) -> Iterator[Finding]:
+def _medicines_named(answers: Mapping[str, object], names: tuple[medicines.Name, ...]) -> tuple[NamedMedicine, ...]:
+    return tuple(
+        NamedMedicine(key, match)
+        for key, _kind in MEDICINE_ANSWERS
+        for match in medicines.find(_text(answers, key), names)
+    )
+
+
+def _medicine_finding(answers: Mapping[str, object], named: tuple[NamedMedicine, ...]) -> Finding | None:
+    """A blood thinner or NSAID named in words is a finding as the explicit question's yes is (invariant 3), unless
+    that yes already covers it: "Medicines named: Aspirin 100 mg daily (aspirin: a blood thinner): ..."."""
+    own_kind = dict(MEDICINE_ANSWERS)
+    fired: dict[str, list[str]] = {}
+    for item in named:
+        kind = item.match.name.kind
+        if own_kind[item.key] == kind and _flag(answers, _EXPLICIT_QUESTION[kind]):
+            continue
+        fired.setdefault(item.key, []).append(item.match.describe())
+    if not fired:
+        return None
+    what = "; ".join(f"{_text(answers, key)} ({', '.join(found)})" for key, found in fired.items())
+    reason = _("Medicines named: %(what)s: a physician must decide.") % {"what": what}
+    return Finding(MEDICINE_FINDING, Outcome.NEEDS_REVIEW, reason, overridable=True)
+
+
+def _findings(
+    answers: Mapping[str, object], age: int, today: date, limits: Thresholds, named: tuple[NamedMedicine, ...]
+) -> Iterator[Finding]:
     """Yield the rules that fire, in the order of the table in docs/clinical-rules.md."""
     review, not_eligible = Outcome.NEEDS_REVIEW, Outcome.NOT_ELIGIBLE
     if age < limits.min_age_years:
@@ -166,6 +219,8 @@ def _findings(answers: Mapping[str, object], age: int, today: date, limits: Thre
             "name": _paren(_text(answers, "nsaid_name"))
         }
         yield Finding("nsaid", review, reason, overridable=True)
+    if medicine := _medicine_finding(answers, named):
+        yield medicine
     if _flag(answers, "bleeding_disorder"):
         reason = _("Has a bleeding or clotting disorder: a physician must decide.")
         yield Finding("bleeding_disorder", review, reason, overridable=True)

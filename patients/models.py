@@ -3,7 +3,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Value
 from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,8 +14,8 @@ from django.utils.translation import gettext_noop
 from meso_clinic.core.db import alters_data
 from meso_clinic.core.history import TrackedManager, TrackedQuerySet
 
-from . import eligibility
-from .search import phone_shown, search_text
+from . import eligibility, medicines
+from .search import fold, phone_shown, search_text
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
@@ -202,11 +204,18 @@ class AnswerShown:
     question: str
     answer: str
     follow_up: bool
+    # The blood thinners and NSAIDs read in this answer, in words ("Asprin: aspirin, a blood thinner").
+    medicines_named: tuple[str, ...] = ()
 
     @property
     def is_yes(self) -> bool:
         """A "yes" is what the questionnaire asks about (a condition, a medicine, a recent procedure): shown marked."""
         return self.answer == STORED_YES
+
+    @property
+    def is_marked(self) -> bool:
+        """Shown marked for the physician: a yes, or a blood thinner or NSAID named in the words of the answer."""
+        return self.is_yes or bool(self.medicines_named)
 
 
 class AnsweredBy(models.TextChoices):
@@ -241,6 +250,10 @@ class EligibilityScreening(models.Model):
     outcome = models.CharField(max_length=16, choices=Outcome.choices)
     hard_stop = models.BooleanField(help_text="No one can approve it (under age).")
     findings = models.JSONField(default=list, blank=True, help_text="The rules that fired, with their reasons.")
+    # The blood thinners and NSAIDs the matcher read in her free-text answers about medicines (patients/medicines.py),
+    # [{"key", "written", "name", "generic", "kind"}, ...]: what the "medicine_named" rule fired on, and what the
+    # screening's page marks in the answers. Kept with the screening because the lists change over time.
+    medicines_named = models.JSONField(default=list, blank=True, db_default=Value([], output_field=models.JSONField()))
 
     decision = models.CharField(max_length=10, choices=Decision.choices, blank=True)
     decided_by = models.ForeignKey(
@@ -284,6 +297,13 @@ class EligibilityScreening(models.Model):
                 condition=~models.Q(outcome="eligible")
                 | ~(models.Q(answers__takes_blood_thinner=True) | models.Q(answers__takes_nsaid=True)),
             ),
+            # The same for a blood thinner or NSAID named in the free-text answers (invariant 3): the database cannot
+            # run the matcher (its lists are data and it forgives typos), but it refuses a row whose recorded matches
+            # and outcome disagree.
+            models.CheckConstraint(
+                name="screening_medicine_named_is_never_plain_eligible",
+                condition=~models.Q(outcome="eligible") | models.Q(medicines_named=[]),
+            ),
             models.CheckConstraint(
                 name="screening_deferral_has_a_date",
                 condition=~models.Q(decision="deferred") | models.Q(deferred_until__isnull=False),
@@ -303,8 +323,15 @@ class EligibilityScreening(models.Model):
 
     @property
     def answers_shown(self) -> list[AnswerShown]:
-        """The answers as given on the day, row by row."""
-        return [AnswerShown(section, question, answer, bool(follow_up))
+        """The answers as given on the day, row by row, with the medicines named in each."""
+        named: dict[str, list[str]] = {}
+        for match in self.medicines_named:
+            kind = medicines.Kind(match["kind"]).label
+            named.setdefault(match["question"], []).append(
+                _("%(written)s: %(generic)s, %(kind)s") % {"written": match["written"], "generic": match["generic"],
+                                                         "kind": kind}
+            )
+        return [AnswerShown(section, question, answer, bool(follow_up), tuple(named.get(question, ())))
                 for section, question, answer, follow_up in self.answer_record]
 
     def is_valid_approval_on(self, day: dt.date) -> bool:
@@ -360,3 +387,49 @@ class IntakeInvitation(models.Model):
     @property
     def answered_by(self) -> str:
         return AnsweredBy.PATIENT_TABLET if self.channel == self.Channel.TABLET else AnsweredBy.PATIENT_LINK
+
+
+class MedicineName(models.Model):
+    """A blood thinner's or NSAID's name that the intake's free-text answers are read for (patients/medicines.py).
+
+    Data the clinic extends in the admin site (the seeded list: migration 0009). A generic or a brand, one word:
+    "Voltaren" reads "Voltaren Emulgel" too. Switched off rather than deleted, so a screening's record still names
+    what it matched.
+    """
+
+    class Kind(models.TextChoices):
+        BLOOD_THINNER = "blood_thinner", _("Blood thinner (antiplatelet or anticoagulant)")
+        NSAID = "nsaid", _("Anti-inflammatory painkiller (NSAID)")
+
+    name = models.CharField(
+        _("name"),
+        max_length=40,
+        help_text=_("One word, as patients write it: a generic (ibuprofen) or a brand (Nurofen)."),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    generic = models.CharField(
+        _("generic name"), max_length=80, help_text=_("The active substance, in English, as physicians read it.")
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("medicine name")
+        verbose_name_plural = _("medicine names")
+        ordering = ["kind", "generic", "name"]
+        constraints = [models.UniqueConstraint(Upper("name"), name="medicine_name_unique_ci")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.generic})"
+
+    def clean(self) -> None:
+        if not medicines.valid_name(self.name):
+            raise ValidationError(
+                {"name": _("One word of at least %(count)s letters, without digits or spaces.") % {
+                    "count": medicines.MIN_NAME_LETTERS}}
+            )
+        others = MedicineName.objects.exclude(pk=self.pk).values_list("name", flat=True)
+        if any(fold(other) == fold(self.name) for other in others):
+            raise ValidationError({"name": _("This name is already on the lists.")})
+
+    def as_name(self) -> medicines.Name:
+        return medicines.Name(name=self.name, kind=medicines.Kind(self.kind), generic=self.generic)

@@ -249,6 +249,8 @@ def findings_shown(screening: EligibilityScreening) -> list[dict]:
             date_of_birth=screening.patient.date_of_birth,
             at=screening.taken_at,
             tz=clinic_zone(),
+            # The names it matched on the day: the lists may have changed since, and only those can fire again.
+            medicine_names=services.stored_medicine_names(screening.medicines_named),
             thresholds=services.thresholds(),
         )
 

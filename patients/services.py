@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from meso_clinic.core.clock import clinic_zone
 
-from . import eligibility, questionnaire
+from . import eligibility, medicines, questionnaire
 from .models import (
     STORED_NO,
     STORED_NOT_ASKED,
@@ -19,6 +19,7 @@ from .models import (
     AnsweredBy,
     Decision,
     EligibilityScreening,
+    MedicineName,
     Outcome,
     Patient,
 )
@@ -37,6 +38,11 @@ def thresholds() -> eligibility.Thresholds:
     )
 
 
+def medicine_names() -> list[medicines.Name]:
+    """The clinic's lists of blood thinners and NSAIDs, as the matcher reads them: the active names."""
+    return [row.as_name() for row in MedicineName.objects.filter(active=True).order_by("id")]
+
+
 # Stored in English like the questions; pages translate them when they show them.
 _YES, _NO, _NOT_ASKED = STORED_YES, STORED_NO, STORED_NOT_ASKED
 
@@ -47,6 +53,21 @@ def _display(question: questionnaire.Question, value: Any) -> str:
     if question.kind == "date":
         return value.isoformat() if isinstance(value, dt.date) else (value or _NOT_ASKED)
     return value or _NOT_ASKED
+
+
+_QUESTION_TEXT = {question.key: question.text for question in questionnaire.all_questions()}
+
+
+def _named_json(item: eligibility.NamedMedicine) -> dict[str, str]:
+    """A medicine read in an answer as the screening keeps it; `question` is the answer's row in answer_record."""
+    name = item.match.name
+    return {"key": item.key, "question": _QUESTION_TEXT[item.key], "written": item.match.written,
+            "name": name.name, "generic": name.generic, "kind": str(name.kind)}
+
+
+def stored_medicine_names(named: list[dict]) -> list[medicines.Name]:
+    """The names a screening matched, as the matcher reads them: enough to run its rules again as on the day."""
+    return [medicines.Name(name=m["name"], kind=medicines.Kind(m["kind"]), generic=m["generic"]) for m in named]
 
 
 def _as_json(value: Any) -> Any:
@@ -73,7 +94,12 @@ def screening_take(
     at = at or timezone.now()
     with translation.override("en"):
         assessment = eligibility.assess(
-            answers, date_of_birth=patient.date_of_birth, at=at, tz=clinic_zone(), thresholds=thresholds()
+            answers,
+            date_of_birth=patient.date_of_birth,
+            at=at,
+            tz=clinic_zone(),
+            medicine_names=medicine_names(),
+            thresholds=thresholds(),
         )
     record = [
         [section.title, question.text, _display(question, answers.get(question.key)), question is not top]
@@ -97,6 +123,7 @@ def screening_take(
             {"code": f.code, "outcome": str(f.outcome), "reason": f.reason, "overridable": f.overridable}
             for f in assessment.findings
         ],
+        medicines_named=[_named_json(item) for item in assessment.medicines_named],
     )
     screening.full_clean()
     screening.save()

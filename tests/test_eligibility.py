@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from patients.eligibility import Assessment, Outcome, Thresholds, age_on, assess
+from tests.test_medicines import SEEDED
 
 AT = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # local date 2026-11-23 in UTC
 ADULT = date(1996, 6, 15)  # 30 on AT
@@ -16,6 +17,7 @@ TABLE_ORDER = (
     "under_age",
     "blood_thinner",
     "nsaid",
+    "medicine_named",
     "bleeding_disorder",
     "pregnant_or_breastfeeding",
     "allergy",
@@ -54,6 +56,7 @@ EVERYTHING = {
     **dict.fromkeys(BOOL_KEYS, True),
     "blood_thinner_name": "warfarin",
     "nsaid_name": "ibuprofen",
+    "current_medicines": "Coraspin 100",
     "allergy_details": "lidocaine",
     "isotretinoin_last_dose": date(2026, 10, 1),
     "facial_procedure_last_date": "2026-11-20",
@@ -62,7 +65,7 @@ NEEDS_REVIEW, NOT_ELIGIBLE = Outcome.NEEDS_REVIEW, Outcome.NOT_ELIGIBLE
 
 
 def screen(answers: dict, dob: date = ADULT, at: datetime = AT, tz=UTC, **limits) -> Assessment:
-    return assess(answers, date_of_birth=dob, at=at, tz=tz, thresholds=Thresholds(**limits))
+    return assess(answers, date_of_birth=dob, at=at, tz=tz, medicine_names=SEEDED, thresholds=Thresholds(**limits))
 
 
 def codes(assessment: Assessment) -> tuple[str, ...]:
@@ -76,7 +79,7 @@ def test_no_answers_at_30_is_eligible_with_no_findings():
 
 
 def test_free_text_answers_and_explicit_noes_fire_nothing():
-    answers = {**dict.fromkeys(BOOL_KEYS, False), "medical_history": "asthma", "current_medicines": "aspirin"}
+    answers = {**dict.fromkeys(BOOL_KEYS, False), "medical_history": "asthma", "current_medicines": "vitamin D, iron"}
     assert screen({**answers, "isotretinoin_last_dose": None, "facial_procedure_last_date": ""}).findings == ()
 
 
@@ -118,6 +121,15 @@ SINGLE_RULES = [
         True,
         "(ibuprofen): pre-treatment instructions ask to pause it if safe",
         id="nsaid",
+    ),
+    pytest.param(
+        {"takes_blood_thinner": False, "current_medicines": "Aspirin 100 mg daily"},
+        ADULT,
+        "medicine_named",
+        NEEDS_REVIEW,
+        True,
+        "Medicines named: Aspirin 100 mg daily (aspirin: a blood thinner): a physician must decide.",
+        id="medicine_named",
     ),
     pytest.param(
         {"bleeding_disorder": True}, ADULT, "bleeding_disorder", NEEDS_REVIEW, True, "bleeding", id="bleeding"

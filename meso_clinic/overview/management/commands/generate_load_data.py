@@ -224,7 +224,10 @@ def screening_templates(tz: ZoneInfo, now: dt.datetime) -> dict[str, list[Screen
         templates[outcome] = []
         for variant in variants:
             answers = {**no, **BASE_TEXTS, **variant}
-            assessment = eligibility.assess(answers, date_of_birth=dt.date(1990, 1, 1), at=now, tz=tz)
+            # Its medicines are named under a yes only, which fires on its own: the lists would add no finding.
+            assessment = eligibility.assess(
+                answers, date_of_birth=dt.date(1990, 1, 1), at=now, tz=tz, medicine_names=()
+            )
             if str(assessment.outcome) != outcome:  # the rules changed: this variant no longer fits here
                 continue
             templates[outcome].append(
@@ -541,7 +544,7 @@ class Generator:
             age = eligibility.age_on(dob, local_day)
             if minor:
                 answers = {**dict.fromkeys(_yes_no_keys(), False), **BASE_TEXTS}
-                assessment = eligibility.assess(answers, date_of_birth=dob, at=taken_at, tz=self.tz)
+                assessment = eligibility.assess(answers, date_of_birth=dob, at=taken_at, tz=self.tz, medicine_names=())
                 template = ScreeningTemplate(
                     json.dumps(answers), json.dumps(_answer_record(answers)),
                     _findings_json(assessment), str(assessment.outcome), assessment.hard_stop,
