@@ -339,4 +339,8 @@ def test_comparison_pairs_pure():
     assert (alone.left, alone.right) == (middle, None)
     [missing] = photos.comparison_pairs([middle], [view], left="20-after", right="30-after")
     assert (missing.left, missing.right) == (middle, None)
+    [one_side] = photos.comparison_pairs([follow_up, middle], [view], left="30-follow_up")
+    assert (one_side.left, one_side.right) == (follow_up, None)  # the latest is already on the left
+    [one_side] = photos.comparison_pairs([follow_up, middle, late_upload_of_first], [view], right="20-after")
+    assert (one_side.left, one_side.right) == (late_upload_of_first, middle)
     assert photos.comparison_pairs([middle], [AreaView(pk=2, category="skin", code="x", label="x")]) == []

@@ -193,9 +193,9 @@ def comparison_pairs(
 ) -> list[Pair]:
     """For each view with photos: the pair to show side by side.
 
-    Within one set a retake replaces the earlier photo. Without a choice: the view's first photo of the course
-    and its latest (None on the right when the view has one photo only). With `left`/`right` set keys: the
-    view's photo in each chosen set (None where it has none).
+    Within one set a retake replaces the earlier photo. A side not chosen shows the view's first photo of the
+    course (left) or its latest (right; None when that is the photo already on the left). A side chosen by its
+    set's key shows the view's photo in that set (None where it has none).
     """
     latest: dict[tuple[int, str], AreaPhoto] = {}
     for photo in sorted(photos, key=lambda p: (p.taken_at, p.pk or 0)):
@@ -205,9 +205,8 @@ def comparison_pairs(
         mine = sorted((p for (v, _k), p in latest.items() if v == view.pk), key=lambda p: photo_set(p).sort_key)
         if not mine:
             continue
-        if left is None and right is None:
-            pairs.append(Pair(view, mine[0], mine[-1] if len(mine) > 1 else None))
-            continue
         by_key = {photo_set(p).key: p for p in mine}
-        pairs.append(Pair(view, by_key.get(left or ""), by_key.get(right or "")))
+        shown_left = by_key.get(left) if left else mine[0]
+        shown_right = by_key.get(right) if right else (mine[-1] if mine[-1] is not shown_left else None)
+        pairs.append(Pair(view, shown_left, shown_right))
     return pairs

@@ -21,6 +21,9 @@ def add_views(apps, schema_editor):
             AreaView.objects.update_or_create(category=category, code=code, defaults={"label": label, "order": order})
 
 
+load = add_views  # tests/fixtures/content.py loads the content again after a transactional test
+
+
 def remove_views(apps, schema_editor):
     AreaView = apps.get_model("treatments", "AreaView")
     for category, views in STANDARD_VIEWS.items():
