@@ -1,10 +1,11 @@
 """Booking from the calendar on the front desk's tablet (1024x768), in Chromium, through the pages only.
 
 Monday 23 November 2026, 09:00 in Istanbul. Six practitioners work Monday to Friday (09:00-17:00; one of them
-09:00-13:00), with two rooms and a few sessions booked. Selin opens the week by practitioner, taps a free slot
-(Tuesday 10:30 with Ayşe), finds Şule Çelik by typing "celik", chooses her and lands on her booking form with the
-time, the practitioner, the room and her open course in its address (and pre-filled, once the form reads them).
-Then the day view of a room. Screenshots of the week by practitioner and by room are left in var/screenshots.
+09:00-13:00), with two rooms and a few sessions booked. Selin opens the week by practitioner, taps a free run
+(Tuesday from 09:00 with Ayşe: one link a run of free time), finds Şule Çelik by typing "celik", chooses her and
+lands on her booking form with the time, the practitioner, the room and her open course in its address (and
+pre-filled, once the form reads them). Then the day view of a room. Screenshots of the week by practitioner and
+by room are left in var/screenshots.
 """
 
 import datetime as dt
@@ -83,11 +84,12 @@ def test_book_a_free_slot_from_the_week_view_on_a_tablet(page, clinic, reception
         page.screenshot(path=screenshot_path("calendar-week-by-practitioner"))
         assert_accessible(page)
 
-        slot = page.get_by_role("link", name=f"Book 10:30 with {nurse.get_full_name()}").nth(1)  # Tuesday's
+        # One link a free run (Monday's 09:00 is hers, taken): Tuesday's run from 09:00 to her 14:00 session.
+        slot = page.get_by_role("link", name=f"Book from 09:00 with {nurse.get_full_name()}").first
         slot.scroll_into_view_if_needed()
         slot.click()
         expect(page.get_by_role("heading", name="Who is the session for?")).to_be_visible()
-        expect(page.get_by_test_id("slot")).to_contain_text("Tuesday 24 November 2026 10:30")
+        expect(page.get_by_test_id("slot")).to_contain_text("Tuesday 24 November 2026 09:00")
         page.get_by_label("Find the patient by name, phone or email").fill("celik")
         page.locator("#main").get_by_role("button", name="Search").click()
         assert "celik" not in page.url.lower()
@@ -96,7 +98,7 @@ def test_book_a_free_slot_from_the_week_view_on_a_tablet(page, clinic, reception
         url = urlsplit(page.url)
         assert url.path == f"/treatments/patients/{clinic['sule'].pk}/sessions/new/"
         params = parse_qs(url.query)
-        assert params["at"] == ["2026-11-24T10:30"] and params["practitioner"] == [str(nurse.pk)]
+        assert params["at"] == ["2026-11-24T09:00"] and params["practitioner"] == [str(nurse.pk)]
         assert params["course"] == [str(clinic["course"].pk)] and params["room"][0].isdigit()
         expect(page.get_by_role("heading", name="Book a session: Şule Çelik")).to_be_visible()
         # C1's pre-fill of the form from these parameters: checked once it reads them.
@@ -113,6 +115,6 @@ def test_book_a_free_slot_from_the_week_view_on_a_tablet(page, clinic, reception
         expect(page.get_by_role("heading", name="Tuesday 24 November 2026")).to_be_visible()
         assert page.get_by_test_id("cal-column").count() == 1
         expect(page.get_by_test_id("cal-column")).to_contain_text("Room 2")
-        expect(page.get_by_role("link", name="Book 10:00 in Room 2")).to_be_visible()
+        expect(page.get_by_role("link", name="Book from 09:00 in Room 2")).to_be_visible()  # free until 11:00
         page.screenshot(path=screenshot_path("calendar-day-room"))
         assert_accessible(page)

@@ -248,29 +248,36 @@ def test_greyed_out_times_and_free_slots_carry_ids_only(client, reception, nurse
          when=at(ISTANBUL, 2026, 11, 24, 9), room=rooms[0])
     client.force_login(reception)
     html = client.get("/treatments/calendar/", {"date": "2026-11-24", "view": "day"}).content.decode()
-    links = re.findall(r'<a class="cal-free r(\d+)(?: cal-h)?" href="([^"]+)" aria-label="([^"]+)">', html)
-    labels = {label for _, _, label in links}
+    links = re.findall(r'<a class="cal-free r(\d+) s(\d+)(?: cal-h)?" href="([^"]+)" aria-label="([^"]+)">', html)
+    runs = {label: (int(row), int(span)) for row, span, _, label in links}
     nurse_name, doctor = nurse.get_full_name(), physician.get_full_name()
-    assert f"Book 10:30 with {nurse_name}" in labels and f"Book 12:45 with {nurse_name}" in labels
-    assert f"Book 13:00 with {nurse_name}" not in labels  # her time off
-    assert f"Book 09:00 with {doctor}" not in labels and f"Book 09:45 with {doctor}" in labels  # taken until 09:45
-    assert f"Book 08:45 with {doctor}" not in labels and f"Book 17:00 with {doctor}" not in labels
+    # One link a free run, at its start and as tall as the run (rows from 09:00): the nurse is free 09:00-13:00
+    # (time off after), the physician from 09:45 (taken until then) to 17:00. No link inside a run or greyed out.
+    assert runs == {f"Book from 09:00 with {nurse_name}": (1, 16), f"Book from 09:45 with {doctor}": (4, 29)}
+    assert html.count('class="cal-free') == 2
     assert html.count('<div class="cal-away') == 1 and "Time off" in html and "Training" not in html
-    for _, href, _ in links:
+    for _, _, href, _ in links:
         url = urlsplit(href.replace("&amp;", "&"))
         assert url.path == "/treatments/calendar/book/"
         params = parse_qs(url.query)
         assert set(params) <= {"at", "practitioner", "room"}
         assert re.fullmatch(r"2026-11-24T\d\d:\d\d", params["at"][0])
         assert all(v.isdigit() for k in ("practitioner", "room") for v in params.get(k, []))
-    nurse_1030 = next(h for _, h, label in links if label == f"Book 10:30 with {nurse_name}")
-    assert parse_qs(urlsplit(nurse_1030.replace("&amp;", "&")).query) == {
-        "at": ["2026-11-24T10:30"], "practitioner": [str(nurse.pk)], "room": [str(rooms[0].pk)]
-    }
-    doctor_0945 = next(h for _, h, label in links if label == f"Book 09:45 with {doctor}")
+    nurse_0900 = next(h for _, _, h, label in links if label == f"Book from 09:00 with {nurse_name}")
+    assert parse_qs(urlsplit(nurse_0900.replace("&amp;", "&")).query) == {
+        "at": ["2026-11-24T09:00"], "practitioner": [str(nurse.pk)], "room": [str(rooms[1].pk)]
+    }  # room 1 is taken at 09:00: room 2 is offered
+    doctor_0945 = next(h for _, _, h, label in links if label == f"Book from 09:45 with {doctor}")
     assert f"room={rooms[0].pk}" in doctor_0945  # room 1 is free again from 09:45
-    nurse_0900 = next(h for _, h, label in links if label == f"Book 09:00 with {nurse_name}")
-    assert f"room={rooms[1].pk}" in nurse_0900  # room 1 is taken at 09:00: room 2 is offered
+
+
+def test_a_patients_name_is_escaped_in_her_block(client, reception, nurse, physician, hours):
+    script = make_patient(dt.date(1985, 1, 1), given_name="<script>alert(1)</script>")
+    book(script, practitioner=nurse, physician=physician, booked_by=reception, when=at(ISTANBUL, 2026, 11, 24, 10))
+    client.force_login(reception)
+    html = client.get("/treatments/calendar/", {"date": "2026-11-24"}).content.decode()
+    assert "<script>alert(1)" not in html
+    assert '<strong class="cal-patient">&lt;script&gt;alert(1)&lt;/script&gt; Kaya</strong>' in html
 
 
 def test_one_practitioners_week_still_offers_only_free_rooms(client, reception, nurse, physician, hours, rooms):
@@ -282,15 +289,15 @@ def test_one_practitioners_week_still_offers_only_free_rooms(client, reception, 
     html = client.get("/treatments/calendar/", {"date": "2026-11-24", "only": nurse.pk}).content.decode()
     assert re.findall(r'<span class="cal-name">([^<]+)</span>', html) == [nurse.get_full_name()] * 5
     assert "Other Kaya" not in html
-    link = re.search(rf'href="([^"]+)" aria-label="Book 09:00 with {nurse.get_full_name()}"', html).group(1)
+    link = re.search(rf'href="([^"]+)" aria-label="Book from 09:00 with {nurse.get_full_name()}"', html).group(1)
     assert f"room={rooms[1].pk}" in link  # room 1 is the physician's at 09:00
 
 
 def test_today_before_now_is_not_bookable(client, reception, nurse, physician, hours):
     client.force_login(reception)
     html = client.get("/treatments/calendar/", {"view": "day"}).content.decode()  # Monday, 12:30 now
-    assert f"Book 12:15 with {nurse.get_full_name()}" not in html
-    assert f"Book 12:30 with {nurse.get_full_name()}" in html
+    assert f"Book from 09:00 with {nurse.get_full_name()}" not in html
+    assert f"Book from 12:30 with {nurse.get_full_name()}" in html  # the run starts now, not before
 
 
 def test_a_manager_sees_the_calendar_without_booking_links(client, manager, hours):
@@ -310,10 +317,11 @@ def test_day_view_by_room(client, reception, nurse, physician, hours, rooms):
     html = response.content.decode()
     names = re.findall(r'<span class="cal-name">([^<]+)</span>', html)
     assert names == ["Room 1", "Room 2", "No room"]
-    assert "Book 11:00 in Room 1" in html and "Book 11:00 in Room 2" not in html
+    assert "Book from 09:00 in Room 1" in html and "Book from 09:00 in Room 2" in html
+    assert "Book from 11:45 in Room 2" in html and "Book from 11:00 in Room 2" not in html  # Roomy's 11:00-11:45
     assert f"11:00–11:45 Booked Roomy Kaya Skin rejuvenation · {nurse.get_full_name()} ⚠ Not ready:" in " ".join(
         block_texts(html))
-    link = re.search(r'href="([^"]+)" aria-label="Book 10:00 in Room 2"', html).group(1).replace("&amp;", "&")
+    link = re.search(r'href="([^"]+)" aria-label="Book from 09:00 in Room 2"', html).group(1).replace("&amp;", "&")
     assert parse_qs(urlsplit(link).query)["room"] == [str(rooms[1].pk)]
     assert parse_qs(urlsplit(link).query)["practitioner"][0] in {str(nurse.pk), str(physician.pk)}
     only = client.get("/treatments/calendar/", {"date": "2026-11-24", "view": "day", "by": "room",

@@ -297,16 +297,30 @@ def _states(spec: ColumnSpec, starts: list[dt.datetime | None], width: dt.timede
     return states
 
 
+def free_runs(states: Sequence[str]) -> list[tuple[int, int]]:
+    """The runs of free rows: (first row, 0-based; rows in the run). The page shows one "Book from" link a run."""
+    runs: list[tuple[int, int]] = []
+    i, count = 0, len(states)
+    while i < count:
+        if states[i] != SlotState.FREE:
+            i += 1
+            continue
+        j = i + 1
+        while j < count and states[j] == SlotState.FREE:
+            j += 1
+        runs.append((i, j - i))
+        i = j
+    return runs
+
+
 def offer_other(grid: Grid, others: dict[dt.date, list[tuple[int, list[str]]]], *, rows_needed: int) -> None:
-    """For each free row, the first of the other resource (a room for a practitioner's column, a practitioner for
-    a room's) free for `rows_needed` rows from it: the booking form is pre-filled with it. `others`: per day,
-    (id, states) in the order offered."""
+    """For the first row of each free run, the first of the other resource (a room for a practitioner's column, a
+    practitioner for a room's) free for `rows_needed` rows from it: the booking form is pre-filled with it.
+    `others`: per day, (id, states) in the order offered."""
     for day in grid.days:
         candidates = others.get(day.day, [])
         for column in day.columns:
-            for i, state in enumerate(column.states):
-                if state != SlotState.FREE:
-                    continue
+            for i, _ in free_runs(column.states):  # a run's link books from its start
                 for other_id, states in candidates:
                     if all(s == SlotState.FREE for s in states[i:i + rows_needed]):
                         column.offers[i] = other_id

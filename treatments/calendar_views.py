@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import escape
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,11 +30,12 @@ from patients.models import Patient
 from patients.selectors import patient_search_page
 from patients.views import SEARCH_GONE, SEARCH_KEY, SEARCHES, SEARCHES_KEPT
 
-from .calendar import BY_PRACTITIONER, BY_ROOM, Column, Grid, SlotState, calendar_week
-from .models import Course, Room
+from .calendar import BY_PRACTITIONER, BY_ROOM, Block, Column, Grid, SlotState, calendar_week
+from .models import Course, Room, Session
 
 DAY, WEEK = "day", "week"
 AT_FORMAT = "%Y-%m-%dT%H:%M"
+PLACEHOLDER_PK = 2147483647
 
 
 class CalendarForm(forms.Form):
@@ -89,10 +90,8 @@ class CalendarView(ClinicPermissionRequiredMixin, TemplateView):
         step = dt.timedelta(days=1 if view == DAY else 7)
         here = {"view": view, "by": by, "only": only}
         book_url = reverse("treatments:calendar_book") if self.request.user.has_perm("treatments.add_session") else ""
-        columns = [
-            {"column": c, "cells": column_cells(c, grid=page.grid, by=by, book_url=book_url)}
-            for c in page.grid.columns
-        ]
+        writer = ColumnWriter(grid=page.grid, by=by, book_url=book_url)
+        columns = [{"column": c, "cells": writer.column(c)} for c in page.grid.columns]
         groups, index = [], 0
         for group in page.grid.days:
             groups.append({
@@ -138,46 +137,102 @@ STATE_LABELS = {
 }
 
 
-def column_cells(column: Column, *, grid: Grid, by: str, book_url: str) -> SafeString:
-    """A column's background cells, written here rather than in the template: a week holds thousands of rows
-    (12 practitioners x 6 days x 44), and Django's template loop costs ~50 times more per cell (docs/benchmarks.md).
-    Runs of one state are one cell; each free row is a link with its own accessible name."""
-    spec, states, rows = column.spec, column.states, grid.rows
-    day = spec.day.isoformat()
-    if by == BY_ROOM:
-        template = escape(_("Book %(time)s in %(room)s") % {"time": "{time}", "room": spec.label or _("no room")})
-    else:
-        template = escape(_("Book %(time)s with %(person)s") % {"time": "{time}", "person": spec.label})
-    parts, i = [], 0
-    while i < len(states):
-        state = states[i]
-        if state == SlotState.FREE and book_url:
+def session_route() -> tuple[str, str]:
+    """The session page's URL around its id: reversed once a page, as `{% pk_url %}` does."""
+    before, _, after = reverse("treatments:session", args=[PLACEHOLDER_PK]).partition(str(PLACEHOLDER_PK))
+    return before, after
+
+
+class ColumnWriter:
+    """Writes each column's grid (background runs, "Book from" links, session blocks) as one string, in Python:
+    a week is 72 columns and hundreds of blocks, and Django's template engine costs ~50 times more per element
+    (docs/benchmarks.md). Every name and text from the database goes through `conditional_escape`; the rest are
+    ids, times and translated words (escaped too). Words and URL prefixes are looked up once per page."""
+
+    def __init__(self, *, grid: Grid, by: str, book_url: str) -> None:
+        self.rows, self.by, self.book_url = grid.rows, by, book_url
+        self.tz = timezone.get_current_timezone()  # what the template's clinic_date showed
+        self.session_url = conditional_escape("{}".join(session_route()))  # "/treatments/sessions/{}/"
+        self.statuses = {value: conditional_escape(label) for value, label in Session.Status.choices}
+        self.labels = {state: conditional_escape(label) for state, label in STATE_LABELS.items()}
+        self.ready = conditional_escape(_("Ready"))
+        self.not_ready = conditional_escape(_("Not ready:"))
+        self.no_room = _("no room")
+
+    def column(self, column: Column) -> SafeString:
+        return mark_safe(self.background(column) + "".join(self.block(b) for b in column.blocks))  # noqa: S308 - escaped above
+
+    def background(self, column: Column) -> str:
+        """Runs of one state as one cell each; a free run is one link at its start, as tall as the run (the booking
+        form takes the exact time). Greyed-out runs say why to screen readers."""
+        spec, states, rows, book = column.spec, column.states, self.rows, bool(self.book_url)
+        day = spec.day.isoformat()
+        if self.by == BY_ROOM:
+            label = _("Book from %(time)s in %(room)s") % {"time": "{time}", "room": spec.label or self.no_room}
+        else:
+            label = _("Book from %(time)s with %(person)s") % {"time": "{time}", "person": spec.label}
+        label = conditional_escape(label)
+        parts, i, count = [], 0, len(states)
+        while i < count:
+            state = states[i]
+            j = i + 1
+            while j < count and states[j] == state:
+                j += 1
             row = rows[i]
-            params: dict[str, str | int] = {"at": f"{day}T{row.label}"}
-            practitioner = spec.practitioner_id if by == BY_PRACTITIONER else column.offers.get(i)
-            room = spec.room_id if by == BY_ROOM else column.offers.get(i)
-            if practitioner:
-                params["practitioner"] = practitioner
-            if room:
-                params["room"] = room
-            parts.append(
-                f'<a class="cal-free r{row.index}{" cal-h" if row.on_the_hour else ""}" '
-                f'href="{book_url}?{escape(urlencode(params))}" aria-label="{template.replace("{time}", row.label)}">'
-                f'<span aria-hidden="true">+</span></a>'
-            )
-            i += 1
-            continue
-        j = i
-        while j < len(states) and states[j] == state and not (state == SlotState.FREE and book_url):
-            j += 1
-        label = STATE_LABELS.get(state, "")
-        text = f'<span class="visually-hidden">{escape(label)}</span>' if label and state != SlotState.AWAY else \
-            f"<span>{escape(label)}</span>" if label else ""
-        css = "open" if state == SlotState.FREE else state  # free, but this user does not book
-        hour = " cal-h" if rows[i].on_the_hour else ""
-        parts.append(f'<div class="cal-{css} r{rows[i].index} s{j - i}{hour}">{text}</div>')
-        i = j
-    return mark_safe("".join(parts))  # noqa: S308 - every name and parameter above is escaped
+            hour = " cal-h" if row.on_the_hour else ""
+            if state == SlotState.FREE and book:
+                params: dict[str, str | int] = {"at": f"{day}T{row.label}"}
+                practitioner = spec.practitioner_id if self.by == BY_PRACTITIONER else column.offers.get(i)
+                room = spec.room_id if self.by == BY_ROOM else column.offers.get(i)
+                if practitioner:
+                    params["practitioner"] = practitioner
+                if room:
+                    params["room"] = room
+                parts.append(
+                    f'<a class="cal-free r{row.index} s{j - i}{hour}" href="{self.book_url}?'
+                    f'{conditional_escape(urlencode(params))}" aria-label="{label.replace("{time}", row.label)}">'
+                    f'<span aria-hidden="true">+ {row.label}</span></a>'
+                )
+            else:
+                text = self.labels.get(state, "")
+                if text:
+                    text = f"<span>{text}</span>" if state == SlotState.AWAY else \
+                        f'<span class="visually-hidden">{text}</span>'
+                css = "open" if state == SlotState.FREE else state  # free, but this user does not book
+                parts.append(f'<div class="cal-{css} r{row.index} s{j - i}{hour}">{text}</div>')
+            i = j
+        return "".join(parts)
+
+    def block(self, b: Block) -> str:
+        """A session's block: its times, status, patient, area (and practitioner in a room's column), readiness
+        (booked and arrived sessions only: computed once per session by the selector)."""
+        shown = b.item
+        s, r = shown.session, shown.readiness
+        tone = s.status_tone
+        css = f"cal-block r{b.row} s{b.span} l{b.lanes}-{b.lane} tone-{tone}"
+        if s.status == Session.Status.CANCELLED:
+            css += " is-cancelled"
+        if r and not r.ready:
+            css += " not-ready"
+        starts, ends = s.scheduled_at.astimezone(self.tz), s.ends_at.astimezone(self.tz)
+        area = conditional_escape(s.area.name)
+        if self.by == BY_ROOM:
+            area = f"{area} · {conditional_escape(shown.practitioner)}"
+        readiness = ""
+        if r:
+            if r.ready:
+                readiness = f'<span class="cal-ready">✓ {self.ready}</span>'
+            else:
+                missing = " ".join(conditional_escape(m.message) for m in r.missing)
+                readiness = (f'<span class="cal-missing"><span class="cal-missing-head">⚠ {self.not_ready}</span> '
+                             f"{missing}</span>")
+        return (
+            f'<a class="{css}" href="{self.session_url.format(int(s.pk))}" data-testid="cal-block">'
+            f'<span class="cal-line"><span class="cal-when">{starts:%H:%M}–{ends:%H:%M}</span> '
+            f'<span class="cal-status badge text-bg-{tone}">{self.statuses.get(s.status, "")}</span></span>'
+            f'<strong class="cal-patient">{conditional_escape(s.patient.full_name)}</strong>'
+            f'<span class="cal-area">{area}</span>{readiness}</a>'
+        )
 
 
 class DayRedirectView(ClinicPermissionRequiredMixin, RedirectView):

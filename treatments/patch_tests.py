@@ -10,11 +10,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
@@ -272,6 +273,13 @@ def _require_aware(at: datetime, name: str) -> None:
 def format_day(day: date) -> str:
     """A date as "24 Nov 2026" ("04 Nov 2026"), in the active language: Django's date format (strftime("%b")
     would follow the process locale instead)."""
+    return _day_text(day, get_language())
+
+
+@lru_cache(maxsize=4096)
+def _day_text(day: date, language: str | None) -> str:
+    """Cached by day and language: the calendar's week words the readiness of hundreds of sessions, and
+    date_format costs ~30 µs each (docs/benchmarks.md)."""
     return date_format(day, "d M Y")
 
 
