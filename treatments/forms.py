@@ -275,21 +275,6 @@ class RecallForm(forms.Form):
     lot_number = forms.CharField(label=_("Lot number"), max_length=50)
 
 
-class DayForm(forms.Form):
-    day = forms.DateField(label=_("Day"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-    def clean_day(self) -> dt.date | None:
-        day = self.cleaned_data.get("day")
-        if day is not None and not 2000 <= day.year <= 2200:
-            raise forms.ValidationError(_("Choose a date between 2000 and 2200."))
-        return day
-
-    def chosen(self) -> dt.date:
-        if self.is_valid() and self.cleaned_data.get("day"):
-            return self.cleaned_data["day"]
-        return timezone.localdate()
-
-
 # --- Cancelling a session (issue 14) -------------------------------------------------------------
 
 OTHER_REASON = "other"

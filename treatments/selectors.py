@@ -10,7 +10,6 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
-from django.core.paginator import Page, Paginator
 from django.db.models import Case, CharField, Count, Max, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
@@ -227,50 +226,7 @@ def day_sessions(day: dt.date) -> QuerySet[Session]:
     )
 
 
-DAY_PAGE_SIZE = 50
-DAY_PAGE_COLUMNS = (
-    "scheduled_at", "status", "course_id",
-    "patient__given_name", "patient__family_name", "patient__date_of_birth",
-    "area__name", "indication__name",
-    "practitioner__username", "practitioner__first_name", "practitioner__last_name",
-)
 LOT_SEPARATOR = "\x1e"  # between a product's name and its lot in a session's ListAgg
-
-
-@dataclass
-class DayPage:
-    """One page of a day's sessions, in time order, each booked one with its readiness."""
-
-    page: Page
-    rows: list[dict]
-
-
-def day_page(day: dt.date, *, page: str | int | None = 1, per_page: int = DAY_PAGE_SIZE) -> DayPage:
-    """A page of the day view: a fixed number of queries however busy the day is (the count of the
-    day's sessions, the page's sessions with their products, and three for the readiness facts of
-    the page's booked sessions). A chain's day has ~1,000 sessions; a page shows `per_page`."""
-    tz = clinic_zone()
-    start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
-    sessions = (
-        Session.objects.filter(scheduled_at__gte=start, scheduled_at__lt=start + dt.timedelta(days=1))
-        .select_related("patient", "area", "indication", "practitioner")
-        # Only the columns the page and readiness read: a page builds ~400 objects, and the other
-        # columns (notes, contact details, practitioner's account) cost time to load.
-        .only(*DAY_PAGE_COLUMNS)
-        .prefetch_related(
-            Prefetch(
-                "session_products",
-                queryset=SessionProduct.objects.select_related("product").only(
-                    "session_id", "product__name", "product__patch_test_required"
-                ),
-            )
-        )
-        .order_by("scheduled_at", "id")
-    )
-    page_obj = Paginator(sessions, per_page).get_page(page)
-    shown = list(page_obj.object_list)
-    ready = sessions_readiness(shown)
-    return DayPage(page_obj, [{"session": s, "readiness": ready.get(s.pk)} for s in shown])
 
 
 def session_with_details(pk: int) -> Session:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.views.generic import DetailView, FormView, ListView
 
 from meso_clinic.core.access import ClinicPermissionRequiredMixin
 from meso_clinic.core.access_log import log_patient_access
@@ -24,7 +24,6 @@ from .forms import (
     CancelForm,
     ConsentForm,
     CourseForm,
-    DayForm,
     LocalDateTimeField,
     PatchTestApplyForm,
     PatchTestReadForm,
@@ -606,19 +605,6 @@ class SessionRescheduleView(SessionDetailView):
                 messages.success(request, _("Session moved; its reminder moved with it."))
                 return redirect("treatments:session", pk=session.pk)
         return self.render_to_response(self.get_context_data(reschedule_form=form))
-
-
-class DayView(ClinicPermissionRequiredMixin, TemplateView):
-    """Today's sessions (or another day's) with each patient's readiness, 50 at a time in time order."""
-
-    permission_required = "treatments.view_session"
-    template_name = "treatments/day.html"
-
-    def get_context_data(self, **kwargs):
-        form = DayForm(self.request.GET or None)
-        day = form.chosen()
-        shown = selectors.day_page(day, page=self.request.GET.get("page"))
-        return super().get_context_data(day=day, rows=shown.rows, page_obj=shown.page, form=form, **kwargs)
 
 
 class PatientSessionsView(PatientRecordMixin, ClinicPermissionRequiredMixin, ListView):
