@@ -23,7 +23,7 @@ from aftercare.links import report_token, unsubscribe_token
 from tests.fixtures.aftercare import performed_session
 from tests.fixtures.staff import PASSWORD
 
-SAMPLE_KWARGS = {"pk": 1, "token": "not-a-signed-token"}
+SAMPLE_KWARGS = {"pk": 1, "token": "not-a-signed-token", "number": 1}
 ADMIN_PATHS = ["/admin/", "/admin/login/", "/admin/patients/patient/", "/admin/auth/user/"]
 PERMISSIONS = {"camera=()", "microphone=()", "geolocation=()", "payment=()", "usb=()"}
 EXPECTED_CSP = {
