@@ -68,6 +68,7 @@ FIELD_LABELS = {
     "outcome": _("Rules' outcome"),
     "hard_stop": _("Cannot be approved"),
     "findings": _("Findings"),
+    "medicines_named": _("Medicines read in the answers"),
     "decision": _("Decision"),
     "decision_reason": _("Reason"),
     "instructions": _("Instructions"),
