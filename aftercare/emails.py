@@ -78,6 +78,8 @@ def render_reminder(reminder: Reminder, *, texts: ReminderTexts | None = None) -
     kind = ReminderKind(reminder.kind)
     context = {
         "patient_name": patient.given_name,
+        # The treatment as the catalogue names it in her language ("Cilt yenileme: Akne izleri").
+        "treatment": session.treatment_in(language),
         "paragraphs": [p.strip() for p in words.body.split("\n\n") if p.strip()],
         "instructions": plan.instructions(language) if plan and reminder.kind == ReminderKind.AFTERCARE_SHEET else [],
         "pre_session": kind == ReminderKind.PRE_SESSION,

@@ -66,9 +66,9 @@ class ReportView(View):
         except signing.BadSignature:
             return None, "invalid"
         session_pk = data.get("s")
-        session = (
-            None if session_pk is None else Session.objects.select_related("patient").filter(pk=session_pk).first()
-        )
+        # Her area and indication come along: the page names her treatment in her language.
+        sessions = Session.objects.select_related("patient", "area", "indication")
+        session = None if session_pk is None else sessions.filter(pk=session_pk).first()
         return (session, "") if session else (None, "invalid")
 
     def _refuse(self, request, problem: str):

@@ -14,13 +14,19 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from meso_clinic.core.history import TrackedManager
 from patients.models import Patient
 
 from .patch_tests import ReadResult
+
+
+def in_language(language: str | None, english: str, turkish: str) -> str:
+    """A catalogue text in `language` ("tr", "tr-tr", "en"...): the Turkish one when asked for and written, else the
+    English one (the catalogue's own language, always filled in)."""
+    return turkish if turkish and (language or "").split("-")[0] == "tr" else english
 
 
 class Category(models.TextChoices):
@@ -36,8 +42,12 @@ class TreatmentArea(models.Model):
 
     category = models.CharField(_("category"), max_length=12, choices=Category.choices, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    # The patient-facing texts in Turkish (issue 15), as the aftercare plans' instructions are: shown to a Turkish
+    # patient and in the Turkish staff interface; blank means the English one is shown.
+    name_tr = models.CharField(_("name in Turkish"), max_length=100, blank=True)
     staff_description = models.TextField(_("description for staff"))
     patient_description = models.TextField(_("description for patients"))
+    patient_description_tr = models.TextField(_("description for patients in Turkish"), blank=True)
     typical_sessions = models.PositiveSmallIntegerField(
         _("typical sessions"), help_text=_("Sessions in a typical course.")
     )
@@ -59,13 +69,25 @@ class TreatmentArea(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.name_shown
+
+    def name_in(self, language: str | None) -> str:
+        return in_language(language, self.name, self.name_tr)
+
+    @property
+    def name_shown(self) -> str:
+        """The name in the active language: the staff member's page, or hers (her pages, {% language %})."""
+        return self.name_in(get_language())
+
+    def patient_description_in(self, language: str | None) -> str:
+        return in_language(language, self.patient_description, self.patient_description_tr)
 
 
 class Indication(models.Model):
     area = models.ForeignKey(TreatmentArea, on_delete=models.PROTECT, related_name="indications",
                              verbose_name=_("treatment area"))
     name = models.CharField(_("name"), max_length=100)
+    name_tr = models.CharField(_("name in Turkish"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("indication")
@@ -74,7 +96,15 @@ class Indication(models.Model):
         constraints = [models.UniqueConstraint(fields=["area", "name"], name="indication_unique_per_area")]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.area})"
+        return f"{self.name_shown} ({self.area})"
+
+    def name_in(self, language: str | None) -> str:
+        return in_language(language, self.name, self.name_tr)
+
+    @property
+    def name_shown(self) -> str:
+        """The name in the active language: the staff member's page, or hers (her pages, {% language %})."""
+        return self.name_in(get_language())
 
 
 class Product(models.Model):
@@ -87,6 +117,7 @@ class Product(models.Model):
         ANAESTHETIC = "anaesthetic", _("Local anaesthetic cream")
 
     name = models.CharField(_("name"), max_length=120, unique=True)
+    name_tr = models.CharField(_("name in Turkish"), max_length=120, blank=True)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     components = models.TextField(_("components"), help_text=_("One component per line, as on the label."))
     patch_test_required = models.BooleanField(
@@ -103,7 +134,15 @@ class Product(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.name_shown
+
+    def name_in(self, language: str | None) -> str:
+        return in_language(language, self.name, self.name_tr)
+
+    @property
+    def name_shown(self) -> str:
+        """The name in the active language: the staff member's page, or hers (her pages, {% language %})."""
+        return self.name_in(get_language())
 
     @property
     def component_list(self) -> list[str]:
@@ -510,6 +549,15 @@ class Session(models.Model):
 
     def __str__(self) -> str:
         return _("Session %(id)s (%(status)s)") % {"id": self.pk, "status": self.get_status_display()}
+
+    def treatment_in(self, language: str | None) -> str:
+        """Its area and indication as the catalogue names them in `language` ("Cilt yenileme: Akne izleri")."""
+        return f"{self.area.name_in(language)}: {self.indication.name_in(language)}"
+
+    @property
+    def treatment(self) -> str:
+        """treatment_in the active language: the page's, or hers inside {% language %} and on her own pages."""
+        return self.treatment_in(get_language())
 
     @property
     def ends_at(self) -> dt.datetime:

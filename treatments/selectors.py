@@ -354,7 +354,7 @@ def patient_sessions(patient: Patient) -> "QuerySet[WithAnnotations[Session, Ses
     return (
         Session.objects.filter(patient=patient)
         .select_related("indication")
-        .only("pk", "scheduled_at", "status", "course_id", "indication__name")
+        .only("pk", "scheduled_at", "status", "course_id", "indication__name", "indication__name_tr")
         .annotate(
             product_lots=ListAgg(
                 Concat(
@@ -423,7 +423,10 @@ def patient_treatment_summary(patient: Patient, *, limit: int = 10, record_limit
     consents, more_consents = latest(
         Consent.objects.filter(patient=patient)
         .select_related("text", "course__indication")
-        .only("pk", "consented_at", "withdrawn_at", "text__title", "text__version", "course__indication__name"),
+        .only(
+            "pk", "consented_at", "withdrawn_at", "text__title", "text__version",
+            "course__indication__name", "course__indication__name_tr",
+        ),
         record_limit,
     )
     return TreatmentSummary(

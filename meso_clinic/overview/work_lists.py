@@ -66,6 +66,7 @@ def session_lists(*, now: dt.datetime) -> SessionLists:
             "scheduled_at", "status", "course_id", "patient_id", "practitioner_id",
             "patient__given_name", "patient__family_name", "patient__date_of_birth",
             "practitioner__username", "practitioner__first_name", "practitioner__last_name", "indication__name",
+            "indication__name_tr",
         )
         .annotate(
             product_refs=ListAgg(
