@@ -142,8 +142,8 @@ def find(text: str, names: Iterable[Name], *, stop_words: frozenset[str] = STOP_
     then the list's order).
     """
     by_key: dict[str, Name] = {}
-    for name in names:
-        by_key.setdefault(name.key, name)
+    for listed in names:
+        by_key.setdefault(listed.key, listed)
     found: dict[str, Match] = {}
     for written in _WORD.findall(text):
         word = fold(written)

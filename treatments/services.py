@@ -413,6 +413,8 @@ def session_perform(
     session.status = Session.Status.PERFORMED
     session.performed_at = performed_at
     session.performed_by = performed_by
+    # No missing means the approval was found (readiness adds a Missing whenever it is None).
+    assert ready.approval is not None
     session.screening_id = ready.approval.screening_id
     session.consent = valid_consent(facts.consents, course_id=session.course_id, at=performed_at)
     session.health_unchanged_confirmed = True
