@@ -437,12 +437,12 @@ def calendar_week(
         for day in days:
             # A room is bookable while someone works: the union of the practitioners' open time that day.
             clinic_open = tuple(union(i for spec in practitioner_columns[day] for i in spec.open))
-            shown: list[Room | None] = [r for r in rooms if r.active or by_room.get((day, r.pk))]
+            shown_rooms: list[Room | None] = [r for r in rooms if r.active or by_room.get((day, r.pk))]
             if by_room.get((day, NO_ROOM)):
-                shown.append(None)
-            if not clinic_open and not any(by_room.get((day, r.pk if r else NO_ROOM)) for r in shown):
+                shown_rooms.append(None)
+            if not clinic_open and not any(by_room.get((day, r.pk if r else NO_ROOM)) for r in shown_rooms):
                 continue
-            for room in shown:
+            for room in shown_rooms:
                 key = room.pk if room else NO_ROOM
                 if only is not None and key != only:
                     continue
@@ -463,7 +463,11 @@ def calendar_week(
         # A room's free slot offers the first practitioner free then (her own column's states).
         per_day = layout([s for d in days for s in practitioner_columns[d]], tz=tz, now=now,
                          rows=(grid.first_minute, grid.last_minute))
-        others = {d.day: [(c.spec.practitioner_id, c.states) for c in d.columns] for d in per_day.days}
+        # Every column here is a practitioner's (a room's below): the id is never None.
+        others = {
+            d.day: [(c.spec.practitioner_id, c.states) for c in d.columns if c.spec.practitioner_id is not None]
+            for d in per_day.days
+        }
     else:
         room_specs = [
             ColumnSpec(day, r.name, room_id=r.pk, open=((wall(day, 0, tz), wall(day, 24 * 60, tz)),),
@@ -471,7 +475,9 @@ def calendar_week(
             for day in days for r in rooms if r.active
         ]
         per_room = layout(room_specs, tz=tz, now=now, rows=(grid.first_minute, grid.last_minute))
-        others = {d.day: [(c.spec.room_id, c.states) for c in d.columns] for d in per_room.days}
+        others = {
+            d.day: [(c.spec.room_id, c.states) for c in d.columns if c.spec.room_id is not None] for d in per_room.days
+        }
     offer_other(grid, others, rows_needed=rows_needed)
     shown_days = {d.day for d in grid.days}
     return CalendarPage(

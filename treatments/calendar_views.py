@@ -215,7 +215,7 @@ class ColumnWriter:
         if r and not r.ready:
             css += " not-ready"
         starts, ends = s.scheduled_at.astimezone(self.tz), s.ends_at.astimezone(self.tz)
-        area = conditional_escape(s.area.name)
+        area: str = conditional_escape(s.area.name)  # escaped here, then put in the block's f-string
         if self.by == BY_ROOM:
             area = f"{area} · {conditional_escape(shown.practitioner)}"
         readiness = ""
