@@ -321,7 +321,7 @@ def reminders_send(*, reminder_ids: list[int], token: str, now: dt.datetime | No
 
 
 # The session's status each email is for; any other status cancels it when its turn comes.
-_WANTED_STATUS = {
+_WANTED_STATUS: dict[str, str] = {
     ReminderKind.PRE_SESSION: "booked",
     ReminderKind.BOOKING_CONFIRMED: "booked",
     ReminderKind.SESSION_MOVED: "booked",

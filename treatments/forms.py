@@ -1,4 +1,6 @@
 import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -33,7 +35,23 @@ class StaffChoiceField(forms.ModelChoiceField):
         return display_name(user)
 
 
-class RefusalFormMixin:
+def _model_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """One of the form's model choice fields (their querysets and labels are set per form)."""
+    return cast(forms.ModelChoiceField, form.fields[name])
+
+
+def _label_with(field: forms.ModelChoiceField, label: Callable[[Any], str]) -> None:
+    """Word the choices: Django's per-instance label_from_instance (replacing a method, to the type checker)."""
+    field.label_from_instance = label  # type: ignore[method-assign,assignment]
+
+
+if TYPE_CHECKING:
+    _Form = forms.Form  # what RefusalFormMixin is mixed into
+else:
+    _Form = object
+
+
+class RefusalFormMixin(_Form):
     """Put a service's refusal (treatments.services.Refused) on the fields it names."""
 
     def add_refusal(self, refusal) -> None:
@@ -56,9 +74,9 @@ class PatchTestApplyForm(RefusalFormMixin, forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["applied_at"].initial = now_local()
-        self.fields["products"].label_from_instance = lambda p: (
+        _label_with(_model_field(self, "products"), lambda p: (
             p.name if p.patch_test_required else gettext("%(name)s (if allergic)") % {"name": p.name}
-        )
+        ))
 
 
 class PatchTestReadForm(RefusalFormMixin, forms.Form):
@@ -97,10 +115,10 @@ class ConsentForm(RefusalFormMixin, forms.Form):
 
     def __init__(self, *args, patient, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = Course.objects.filter(patient=patient, status=Course.Status.ACTIVE)
-        self.fields["course"].label_from_instance = lambda c: gettext("The whole course: %(indication)s") % {
+        _model_field(self, "course").queryset = Course.objects.filter(patient=patient, status=Course.Status.ACTIVE)
+        _label_with(_model_field(self, "course"), lambda c: gettext("The whole course: %(indication)s") % {
             "indication": c.indication.name
-        }
+        })
         self.current_text = current_consent_text(language=patient.language)  # the text in her language (issue 15)
         self.fields["text"].initial = self.current_text
 
@@ -133,7 +151,8 @@ class CourseForm(RefusalFormMixin, forms.ModelForm):
         self.fields["interval_days"].widget.attrs.update({"min": 1, "max": 120})
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # what Form.clean() returns (typed as optional)
         indication = cleaned.get("indication")
         if indication:
             cleaned["planned_sessions"] = cleaned.get("planned_sessions") or indication.area.typical_sessions
@@ -164,15 +183,15 @@ class SessionBookForm(RefusalFormMixin, forms.Form):
 
     def __init__(self, *args, patient, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["room"].queryset = Room.objects.filter(active=True)
+        _model_field(self, "room").queryset = Room.objects.filter(active=True)
         courses = Course.objects.filter(patient=patient, status=Course.Status.ACTIVE).select_related("indication")
-        self.fields["course"].queryset = courses
-        self.fields["course"].label_from_instance = lambda c: ngettext(
+        _model_field(self, "course").queryset = courses
+        _label_with(_model_field(self, "course"), lambda c: ngettext(
             "%(indication)s (%(count)s session)", "%(indication)s (%(count)s sessions)", c.planned_sessions
-        ) % {"indication": c.indication.name, "count": c.planned_sessions}
+        ) % {"indication": c.indication.name, "count": c.planned_sessions})
         # Querysets are evaluated per form so that a new user shows up without a restart.
-        self.fields["practitioner"].queryset = practitioners()
-        self.fields["supervising_physician"].queryset = supervising_physicians()
+        _model_field(self, "practitioner").queryset = practitioners()
+        _model_field(self, "supervising_physician").queryset = supervising_physicians()
 
 
 class BatchChoiceField(forms.ModelChoiceField):
@@ -252,7 +271,8 @@ class SessionPerformForm(RefusalFormMixin, forms.Form):
 
     def clean(self):
         """The previous-reaction question is answered with the other fields at once (the service asks again)."""
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # what Form.clean() returns (typed as optional)
         problems = previous_reaction_problems(
             previous_at=self.previous_at,
             answer=cleaned.get("previous_reaction", ""),
@@ -307,7 +327,7 @@ class CancelForm(RefusalFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["choice"].choices = [(text, _(text)) for text in CANCEL_REASONS] + [
+        cast(forms.ChoiceField, self.fields["choice"]).choices = [(text, _(text)) for text in CANCEL_REASONS] + [
             (OTHER_REASON, _("Other (say below)"))
         ]
 

@@ -1,10 +1,12 @@
 """Pages of the treatments app. Thin: a form in, one service or selector call, a page out."""
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +17,7 @@ from django.views.generic import DetailView, FormView, ListView
 
 from meso_clinic.core.access import ClinicPermissionRequiredMixin
 from meso_clinic.core.access_log import log_patient_access
+from meso_clinic.core.auth_types import AuthenticatedHttpRequest
 from meso_clinic.core.params import query_id
 from patients.mixins import PatientRecordMixin
 from patients.models import Patient
@@ -29,6 +32,7 @@ from .forms import (
     PatchTestReadForm,
     ReactionClearForm,
     RecallForm,
+    RefusalFormMixin,
     RescheduleForm,
     SessionBookForm,
     SessionPerformForm,
@@ -36,9 +40,15 @@ from .forms import (
 from .models import Consent, PatchTest, Room, Session, TreatmentArea
 from .signals import warnings_for
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
 
 class PatientFormView(ClinicPermissionRequiredMixin, FormView):
     """A form about one patient (patient id in the URL); a service refusal goes back onto the form."""
+
+    request: AuthenticatedHttpRequest
+    perform: Callable[..., HttpResponse]  # each page's own: the service call on the valid form
 
     def dispatch(self, request, *args, **kwargs):
         self.patient = get_object_or_404(Patient, pk=kwargs["pk"])
@@ -112,6 +122,7 @@ class PatchTestApplyView(PatientFormView):
 
 
 class PatchTestDetailView(ClinicPermissionRequiredMixin, DetailView):
+    request: AuthenticatedHttpRequest
     permission_required = "treatments.view_patchtest"
     model = PatchTest
     context_object_name = "test"
@@ -147,8 +158,9 @@ class PatchTestPostView(PatchTestDetailView):
     """POST a reading or a reaction decision; on refusal, the detail page again with the messages."""
 
     http_method_names = ["post"]
-    form_class = None
+    form_class: type[RefusalFormMixin]  # each page's form
     form_name = ""
+    perform: Callable[[Any], object]  # each page's service call
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -309,7 +321,7 @@ class SessionBookView(PatientFormView):
         return list(last.products.all()) if last is not None else []
 
     def get_initial(self):
-        initial = {}
+        initial: dict[str, Any] = {}
         if self.request.user.has_perm("treatments.perform_session"):
             initial["supervising_physician"] = self.request.user
         course = self.course()
@@ -451,7 +463,7 @@ class SessionDetailView(ClinicPermissionRequiredMixin, DetailView):
         session = self.object
         log_patient_access(self.request.user, session.patient)
         user = self.request.user
-        context = {"can_perform": False, "can_cancel": False}
+        context: dict[str, Any] = {"can_perform": False, "can_cancel": False}
         if session.status != Session.Status.CANCELLED:  # the physician's instructions, before and after
             context["instructions"] = selectors.session_instructions(session)
         if session.is_open:  # booked, or the patient has arrived
@@ -556,7 +568,8 @@ class SessionActionView(ClinicPermissionRequiredMixin, DetailView):
     permission_required = "treatments.change_session"
     model = Session
     http_method_names = ["post"]
-    done = ""
+    done: "str | StrPromise" = ""
+    request: AuthenticatedHttpRequest
 
     def act(self, session: Session) -> None:
         raise NotImplementedError
