@@ -456,3 +456,18 @@ def Batch_of(name: str, lot: str):  # noqa: N802 - reads as the model it fetches
     from treatments.models import Batch
 
     return Batch.objects.get(product__name=name, lot_number=lot)
+
+
+@pytest.mark.parametrize("typed", ["9999-12-31", "0001-01-01T10:00", "2040-01-01T10:00"])
+def test_a_date_years_away_is_a_typing_error_at_the_field_not_a_500(client, reception, nurse, physician, patient,
+                                                                    ready, typed):
+    """Found by the form fuzz test: the year 9999 overflowed the free-slot search (a 500) when moving a session."""
+    client.force_login(reception)
+    session = service_book(patient, nurse, physician, reception, when=at(24, 10))
+    response = client.post(f"/treatments/sessions/{session.pk}/reschedule/", {"scheduled_at": typed})
+    assert response.status_code == 200
+    assert "more than 10 years from today" in " ".join(response.context["reschedule_form"].errors["scheduled_at"])
+    session.refresh_from_db()
+    assert session.scheduled_at == at(24, 10)  # not moved
+    refused(client, {**form_data(nurse, physician, when=at(24, 11)), "scheduled_at": typed}, "scheduled_at",
+            "more than 10 years from today", patient)

@@ -22,8 +22,19 @@ class LocalDateTimeField(forms.DateTimeField):
 
     widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
+    # A time further from today than this is a typing error (a year 9999 would also overflow the rules' arithmetic).
+    MAX_YEARS_AWAY = 10
+
     def __init__(self, **kwargs) -> None:
         super().__init__(input_formats=LOCAL_DATETIME, **kwargs)
+
+    def validate(self, value: dt.datetime | None) -> None:
+        super().validate(value)
+        if value is not None and abs((value - timezone.now()).days) > self.MAX_YEARS_AWAY * 366:
+            raise forms.ValidationError(
+                _("Check the date: it is more than %(years)d years from today.") % {"years": self.MAX_YEARS_AWAY},
+                code="too_far",
+            )
 
 
 def now_local() -> str:
