@@ -42,6 +42,7 @@ records:history_treatments_patchtest            . . y y
 records:history_treatments_session              . . y y
 records:history_treatments_sessionproduct       . . y y
 records:history_treatments_areaphoto            . . y y
+records:history_treatments_outcomescore         . . y y
 patients:list                     y y y y
 patients:create                   y . . .
 patients:detail                   y y y y
@@ -79,6 +80,8 @@ treatments:area_photo             . y y .
 treatments:area_photo_thumbnail   . y y .
 treatments:course_photos          . y y .
 treatments:course_photos_print    . y y .
+treatments:session_scores         . y y .
+treatments:course_scores          . y y .
 aftercare:delivery                y y y y
 aftercare:patient_emails          y y y y
 aftercare:sheet                   y y y y

@@ -33,4 +33,7 @@ PAGE_ACCESS: dict[str, Rule] = {
     "treatments:area_photo_thumbnail": "treatments.view_areaphoto",
     "treatments:course_photos": "treatments.view_areaphoto",
     "treatments:course_photos_print": "treatments.view_areaphoto",
+    # Outcome scores per course (issue 16): recorded by the treatment room (nurse, physician).
+    "treatments:session_scores": "treatments.add_outcomescore",
+    "treatments:course_scores": "treatments.add_outcomescore",
 }

@@ -1,6 +1,17 @@
 from django.contrib import admin
 
-from .models import AreaView, Batch, ConsentText, Indication, Product, Room, TimeOff, TreatmentArea, WorkingHours
+from .models import (
+    AreaView,
+    Batch,
+    ConsentText,
+    Indication,
+    OutcomeScale,
+    Product,
+    Room,
+    TimeOff,
+    TreatmentArea,
+    WorkingHours,
+)
 
 
 class IndicationInline(admin.TabularInline):
@@ -82,6 +93,19 @@ class AreaViewAdmin(admin.ModelAdmin):
     list_filter = ("category", "active")
     list_editable = ("order", "active")
     ordering = ("category", "order")
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(OutcomeScale)
+class OutcomeScaleAdmin(admin.ModelAdmin):
+    """The outcome scales and the indications each is used for (issue 16). A scale no longer used is set not in
+    use, not deleted: the scores recorded on it keep their meaning."""
+
+    list_display = ("name", "code", "min_value", "max_value", "higher_is_better", "answered_by_patient", "active")
+    list_filter = ("active", "answered_by_patient")
+    filter_horizontal = ("indications",)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

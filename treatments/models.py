@@ -715,3 +715,107 @@ class AreaPhoto(models.Model):
 
     def __str__(self) -> str:
         return _("Photo %(id)s (%(stage)s)") % {"id": self.pk, "stage": self.get_stage_display()}
+
+
+# --- Outcome scores per course (issue 16; treatments/outcomes.py) ----------------------------------------------
+
+# The widest range any scale may span: a CHECK on both tables (the database cannot compare a score with its scale's
+# own range, which is in another table: treatments/outcomes.py and services.outcome_scores_record check that).
+OUTCOME_VALUE_MIN = -10
+OUTCOME_VALUE_MAX = 10
+
+
+class OutcomeScale(models.Model):
+    """A scale that mesotherapy studies score results on (pain 0-10, Norwood-Hamilton, GAIS...), as data.
+
+    Seeded by migration 0013 and edited in the administration site; chosen for a course by its indication. Each
+    whole value from min_value to max_value may have a label (labels: {"1": "Exceptional improvement", ...}).
+    """
+
+    code = models.SlugField(_("code"), max_length=30, unique=True, help_text=_("A short name that never changes."))
+    name = models.CharField(_("name"), max_length=100)
+    name_tr = models.CharField(_("name in Turkish"), max_length=100, blank=True)
+    description = models.TextField(_("description"), blank=True, help_text=_("What the values mean, for staff."))
+    min_value = models.SmallIntegerField(_("lowest value"))
+    max_value = models.SmallIntegerField(_("highest value"))
+    labels = models.JSONField(_("labels per value"), default=dict, blank=True,
+                              help_text=_('The words for each value, e.g. {"1": "Exceptional improvement"}.'))
+    higher_is_better = models.BooleanField(_("a higher value is better"), default=True)
+    answered_by_patient = models.BooleanField(
+        _("answered by the patient"), default=False, help_text=_("She answers it herself from the emailed link.")
+    )
+    indications = models.ManyToManyField(Indication, related_name="outcome_scales", verbose_name=_("indications"),
+                                         blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("outcome scale")
+        verbose_name_plural = _("outcome scales")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_value__lt=models.F("max_value"), min_value__gte=OUTCOME_VALUE_MIN,
+                            max_value__lte=OUTCOME_VALUE_MAX),
+                name="outcomescale_range_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_shown
+
+    def name_in(self, language: str | None) -> str:
+        return in_language(language, self.name, self.name_tr)
+
+    @property
+    def name_shown(self) -> str:
+        return self.name_in(get_language())
+
+    def label_for(self, value: int) -> str:
+        """The value's words ("Improved"), or the number itself when the scale has none for it."""
+        return str(self.labels.get(str(value), value))
+
+
+class OutcomeScore(models.Model):
+    """One value on one scale for a course: at a session (before it) or at follow-up (session blank).
+
+    Recorded by staff (recorded_by) or given by the patient from her emailed link (by_patient, nobody signed
+    in). One staff score and one patient answer per session and scale: recording again replaces the value.
+    """
+
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="outcome_scores",
+                               verbose_name=_("course"))
+    session = models.ForeignKey(Session, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="outcome_scores", verbose_name=_("session"))
+    scale = models.ForeignKey(OutcomeScale, on_delete=models.PROTECT, related_name="+", verbose_name=_("scale"))
+    value = models.SmallIntegerField(_("score"))
+    recorded_at = models.DateTimeField(_("recorded"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("recorded by"))
+    by_patient = models.BooleanField(_("given by the patient"), default=False)
+
+    objects = TrackedManager()
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        verbose_name = _("outcome score")
+        verbose_name_plural = _("outcome scores")
+        indexes = [models.Index(fields=["course", "recorded_at"], name="outcomescore_course_time")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__gte=OUTCOME_VALUE_MIN, value__lte=OUTCOME_VALUE_MAX),
+                name="outcomescore_value_bounded",
+            ),
+            # Staff scores name who recorded them; the patient's own answers name nobody (no one is signed in).
+            models.CheckConstraint(
+                condition=Q(by_patient=True, recorded_by__isnull=True) | Q(by_patient=False, recorded_by__isnull=False),
+                name="outcomescore_who",
+            ),
+            models.UniqueConstraint(
+                fields=["session", "scale", "by_patient"], condition=Q(session__isnull=False),
+                name="outcomescore_one_per_session_scale",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scale}: {self.value}"

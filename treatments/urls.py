@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import calendar_views, photo_views, sign_views, views
+from . import calendar_views, outcome_views, photo_views, sign_views, views
 
 app_name = "treatments"
 urlpatterns = [
@@ -37,4 +37,7 @@ urlpatterns = [
     ),
     path("courses/<int:pk>/photos/", photo_views.CoursePhotosView.as_view(), name="course_photos"),
     path("courses/<int:pk>/photos/print/", photo_views.CoursePhotosPrintView.as_view(), name="course_photos_print"),
+    # Outcome scores (issue 16): before a session, or at follow-up
+    path("sessions/<int:pk>/scores/", outcome_views.OutcomeScoresView.as_view(), name="session_scores"),
+    path("courses/<int:pk>/scores/", outcome_views.CourseOutcomeScoresView.as_view(), name="course_scores"),
 ]

@@ -34,6 +34,7 @@ CLINICAL_READ = {
     "treatments.view_consent",
     "treatments.view_course",
     "treatments.view_session",
+    "treatments.view_outcomescore",  # outcome scores per course (issue 16)
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -65,6 +66,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             # Photos of the treated area (issue 16): the treatment room takes and sees them.
             "treatments.add_areaphoto",
             "treatments.view_areaphoto",
+            "treatments.add_outcomescore",  # and records the course's outcome scores
         }
     ),
     # Reviews eligibility, decides on reactions, performs and signs off sessions.
@@ -85,6 +87,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "treatments.perform_session",
             "treatments.add_areaphoto",
             "treatments.view_areaphoto",
+            "treatments.add_outcomescore",
             "aftercare.change_reminder",
             "aftercare.close_sideeffectreport",
             "meso_clinic.view_history",
@@ -98,7 +101,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | {
             f"treatments.{action}_{model}"
             for action in ("add", "change")
-            for model in ("treatmentarea", "indication", "product", "batch", "consenttext", "areaview")
+            for model in ("treatmentarea", "indication", "product", "batch", "consenttext", "areaview", "outcomescale")
         }
         | {
             f"aftercare.{action}_{model}"

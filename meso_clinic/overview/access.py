@@ -26,6 +26,7 @@ PAGE_ACCESS: dict[str, Rule] = {
             "treatments_session",
             "treatments_sessionproduct",
             "treatments_areaphoto",
+            "treatments_outcomescore",
         )
     },
 }

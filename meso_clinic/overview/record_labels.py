@@ -18,6 +18,7 @@ RECORD_NAMES = {
     "treatments.consent": _("consent"),
     "treatments.photoconsent": _("photo consent"),
     "treatments.areaphoto": _("photo of the treated area"),
+    "treatments.outcomescore": _("outcome score"),
     "treatments.course": _("course"),
     "treatments.session": _("session"),
     "treatments.sessionproduct": _("product used in a session"),
