@@ -253,7 +253,12 @@ class EligibilityScreening(models.Model):
     # The blood thinners and NSAIDs the matcher read in her free-text answers about medicines (patients/medicines.py),
     # [{"key", "written", "name", "generic", "kind"}, ...]: what the "medicine_named" rule fired on, and what the
     # screening's page marks in the answers. Kept with the screening because the lists change over time.
-    medicines_named = models.JSONField(default=list, blank=True, db_default=Value([], output_field=models.JSONField()))
+    medicines_named = models.JSONField(
+        _("medicines named in the answers"),
+        default=list,
+        blank=True,
+        db_default=Value([], output_field=models.JSONField()),
+    )
 
     decision = models.CharField(max_length=10, choices=Decision.choices, blank=True)
     decided_by = models.ForeignKey(

@@ -465,7 +465,7 @@ def test_a_physician_signs_in_with_password_and_code_and_lands_on_the_dashboard(
     page.get_by_role("button", name="Continue").click()
     page.get_by_role("heading", name="Good day, Mehmet").wait_for()
     assert page.url.endswith("/")
-    assert page.get_by_role("link", name="Review queue").is_visible()
+    assert page.get_by_role("link", name="Review queue", exact=True).is_visible()
 
 
 @pytest.mark.browser
