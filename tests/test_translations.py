@@ -154,8 +154,8 @@ def screening(reception, patient):
                               taken_by=reception)
 
 
-NAVBAR_EN = ["Dashboard", "Patients", "Review queue", "Today", "Patch tests", "Catalogue", "Sign out"]
-NAVBAR_TR = ["Ana sayfa", "Hastalar", "Onay bekleyenler", "Bugün", "Yama testleri", "Katalog", "Çıkış yap"]
+NAVBAR_EN = ["Dashboard", "Patients", "Review queue", "Calendar", "Patch tests", "Catalogue", "Sign out"]
+NAVBAR_TR = ["Ana sayfa", "Hastalar", "Onay bekleyenler", "Takvim", "Yama testleri", "Katalog", "Çıkış yap"]
 
 
 def _page(client, url: str) -> str:
@@ -223,10 +223,10 @@ def test_the_review_queue_and_the_screening_in_turkish(turkish_physician, screen
             "Yes", False] in screening.answer_record
 
 
-def test_the_day_view_in_turkish(turkish_physician):
-    html = _page(turkish_physician, "/treatments/day/?day=2026-11-24")
-    _assert_turkish(html, ["Salı 24 Kasım 2026 seansları", "Başka bir gün", "Bu gün için seans randevusu yok."],
-                    ["Sessions on", "Another day", "No sessions booked for this day."])
+def test_the_calendar_in_turkish(turkish_physician):
+    html = _page(turkish_physician, "/treatments/calendar/?date=2026-11-24&view=day")
+    _assert_turkish(html, ["Takvim", "Önceki gün", "Sonraki gün", "Uygulayıcılar", "Odalar"],
+                    ["Previous day", "Next day", "Practitioners", "Rooms"])
 
 
 def test_the_same_pages_stay_english_for_an_english_browser(client, physician, screening, patient):
