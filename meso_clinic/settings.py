@@ -410,3 +410,12 @@ CONTENT_SECURITY_POLICY = {
 IDLE_LOGOFF_SECONDS = env.int("IDLE_LOGOFF_SECONDS", default=15 * 60)
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=8 * 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = False
+
+# The manager's reports (issue 16; docs/clinical-rules.md "Reports"): a course is abandoned when it has had no
+# session for this many days and fewer performed than planned; a batch is flagged as a safety signal when its
+# side-effect reports reach the minimum count, its rate is at least the factor times its product's, and a one-sided
+# Poisson test against the product's rate gives p below the threshold.
+REPORT_ABANDONED_AFTER_DAYS = env.int("REPORT_ABANDONED_AFTER_DAYS", default=60)
+BATCH_SIGNAL_MIN_REPORTS = env.int("BATCH_SIGNAL_MIN_REPORTS", default=3)
+BATCH_SIGNAL_FACTOR = env.float("BATCH_SIGNAL_FACTOR", default=2.0)
+BATCH_SIGNAL_P = env.float("BATCH_SIGNAL_P", default=0.01)

@@ -54,6 +54,8 @@ urlpatterns = [
     path("accounts/locked/unlock/", lockout.UnlockView.as_view(), name="locked_accounts_unlock"),
     # History of clinical records, the access log, patients' data exports (namespace "records").
     path("", include("meso_clinic.overview.record_urls")),
+    # The manager's activity and safety reports and their CSVs (namespace "reports", issue 16).
+    path("", include("meso_clinic.overview.report_urls")),
     # The patients' pages and the patient's own page (which shows every app) in one namespace.
     path("patients/", include((patient_urls.urlpatterns + patient_page.patient_urlpatterns, "patients"))),
     # The patient's own intake pages behind her link ("/q/<token>/", namespace "intake"; issue 15).

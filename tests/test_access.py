@@ -29,6 +29,11 @@ two_factor_staff_reset            . . . y
 locked_accounts                   . . . y
 locked_accounts_unlock            . . . y
 records:access_log                . . . y
+reports:index                     . . y y
+reports:csv_sessions              . . y y
+reports:csv_courses               . . y y
+reports:csv_no_shows              . . y y
+reports:csv_side_effects          . . y y
 records:patient_export            . . y y
 records:patient_export_json       . . y y
 records:history_aftercare_reminder              . . y y

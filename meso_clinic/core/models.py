@@ -62,6 +62,9 @@ class HistoryEntry(models.Model):
         permissions = [
             ("view_history", "Can see the history of clinical records"),
             ("export_patient", "Can export a patient's whole record (access requests)"),
+            # The manager's reports (issue 16): counts only, no patient named; kept here because the kernel's
+            # permissions live on its models.
+            ("view_reports", "Can see the clinic's activity and safety reports"),
         ]
         indexes = [models.Index(fields=["content_type", "object_id", "at"], name="history_record_time")]
 

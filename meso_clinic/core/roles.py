@@ -92,6 +92,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "aftercare.close_sideeffectreport",
             "meso_clinic.view_history",
             "meso_clinic.export_patient",
+            "meso_clinic.view_reports",  # the safety signal per batch concerns the physicians too (issue 16)
         }
     ),
     # Runs the clinic: catalogue, products and batches, consent texts, users and roles (admin site).
@@ -114,6 +115,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | {"auth.view_user", "auth.add_user", "auth.change_user", "auth.view_group"}
         # The audit trail: history of clinical records, the access log, patients' data exports.
         | {"meso_clinic.view_history", "meso_clinic.view_accesslogentry", "meso_clinic.export_patient"}
+        # The activity and safety reports (issue 16).
+        | {"meso_clinic.view_reports"}
     ),
 }
 ROLES: tuple[str, ...] = tuple(ROLE_PERMISSIONS)

@@ -12,6 +12,12 @@ PAGE_ACCESS: dict[str, Rule] = {
     "records:access_log": "meso_clinic.view_accesslogentry",
     "records:patient_export": "meso_clinic.export_patient",
     "records:patient_export_json": "meso_clinic.export_patient",
+    # The manager's activity and safety reports and the CSV of each table (issue 16).
+    "reports:index": "meso_clinic.view_reports",
+    **{
+        f"reports:csv_{table}": "meso_clinic.view_reports"
+        for table in ("sessions", "courses", "no_shows", "side_effects")
+    },
     **{
         f"records:history_{model}": "meso_clinic.view_history"
         for model in (
