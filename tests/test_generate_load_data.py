@@ -112,7 +112,8 @@ def test_rows_follow_the_clinics_rules(loaded):
     assert sent.first().message_id.startswith(f"<reminder-{sent.first().pk}-")
     # Due reminders were sent (or failed): pending ones are not yet due.
     assert not Reminder.objects.filter(status="pending", due_at__lt=timezone.now() - dt.timedelta(minutes=10)).exists()
-    # Sessions run in opening hours (Monday to Saturday, 09:00-19:00), two years back to two months ahead.
+    # Sessions run in opening hours (Monday to Saturday, 09:00-19:00), two years back (a small load) to two
+    # months ahead.
     times = [timezone.localtime(t) for t in Session.objects.values_list("scheduled_at", flat=True)]
     assert all(9 <= t.hour < 19 and t.weekday() != 6 for t in times)
     today = timezone.localdate()
@@ -120,6 +121,27 @@ def test_rows_follow_the_clinics_rules(loaded):
     assert max(times).date() <= today + dt.timedelta(days=62)
     # The review queue holds recent undecided screenings only.
     assert EligibilityScreening.objects.filter(decision="", hard_stop=False).count() < PATIENTS * 0.05
+
+
+def test_one_clinics_calendar_nothing_overlaps_a_practitioner_or_a_room(loaded):
+    """The load is one clinic's diary: no two sessions at once for a practitioner or in a room (a second run
+    keeps the first's), most in a room, and 100,000 patients' sessions spread over the years that clinic needs."""
+    call_command("generate_load_data", patients=20, seed=12, stdout=io.StringIO())
+    with connection.cursor() as cursor:
+        for column in ("practitioner_id", "room_id"):
+            cursor.execute(f"""
+                SELECT count(*) FROM treatments_session a JOIN treatments_session b
+                  ON a.{column} = b.{column} AND a.id < b.id
+                 AND a.scheduled_at < b.scheduled_at + b.duration_minutes * interval '1 minute'
+                 AND b.scheduled_at < a.scheduled_at + a.duration_minutes * interval '1 minute'
+            """)  # noqa: S608 - a column name of this test's
+            assert cursor.fetchone()[0] == 0, column
+    assert Session.objects.filter(room__isnull=False).count() > Session.objects.count() * 0.9
+    assert "sessions over 730 days" in loaded  # a small load still spans two years
+    from meso_clinic.overview.management.commands.generate_load_data import past_days
+
+    years = past_days(100_000, 12 * 6 * 10 - 2 * 10) / 365  # 12 practitioners, 10 hours, 6 days, two off a day
+    assert 12 <= years <= 15
 
 
 def test_staff_accounts_and_sequences(loaded):

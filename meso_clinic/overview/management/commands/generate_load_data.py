@@ -16,6 +16,11 @@ reminders of a performed session are the aftercare plan's timeline (aftercare.sc
 pending when not yet due; the review queue holds the last days' undecided screenings. A few patients
 have a very long history (about 200 sessions), for the "patient page with a long history" benchmark.
 
+The sessions are one clinic's calendar (12 practitioners with working hours, 6 rooms: `clinic_schedule`): a
+`Diary` gives each session the first quarter hour free for a practitioner from the time its course wanted, so
+that nothing overlaps a practitioner or a room, and the period is as long as that clinic takes to see them at
+75% of its practitioners' time (`past_days`: about thirteen years for 100,000 patients; two years at least).
+
 The four role accounts of seed_demo (reception, nurse, physician, manager) are reused or created with
 `--password`; the chain's other staff get unusable passwords. Refuses to run on SQLite.
 """
@@ -23,6 +28,7 @@ The four role accounts of seed_demo (reception, nurse, physician, manager) are r
 import dataclasses
 import datetime as dt
 import json
+import math
 import random
 import time
 from collections import defaultdict
@@ -61,7 +67,7 @@ from treatments.models import (
 
 UTC = dt.UTC
 FULL_PATIENTS = 100_000
-PAST_DAYS = 730  # sessions over the last two years ...
+PAST_DAYS = 730  # sessions over at least the last two years (more when the clinic needs longer: `past_days`) ...
 FUTURE_DAYS = 61  # ... and the next two months
 REVIEW_DAYS = 2  # screenings of the last days may still wait for a physician
 COURSE_CHANCE = 0.40  # of a course after an approval (tuned for ~5 sessions per patient)
@@ -69,6 +75,10 @@ LEAD_DAYS = 300  # patients registered up to this long before the two years of s
 ACTIVE_MIN_DAYS, ACTIVE_MEAN_DAYS = 30, 800  # how long a patient keeps coming: 30 days + exponential
 RESCREEN_DAYS = (110, 190)  # days between two screenings of a patient who keeps coming
 BOOKED_AHEAD = 3  # sessions of a course booked ahead of today, at most
+SESSIONS_PER_PATIENT = 5  # about, as COURSE_CHANCE is tuned: how many sessions the clinic must fit in
+OCCUPANCY = 0.75  # of the practitioners' working time the sessions ask for: the period is as long as that takes
+# (at 0.8 the gaps left between sessions booked at the times their patients asked for made the queue grow)
+SLOT = 15  # minutes: sessions start on the quarter hour (as clinic_slot and the calendar's rows)
 MESSAGE_ID_DOMAIN_FALLBACK = "mesoclinic.example"
 
 # --- Names: Turkish and English, most common first (the draw favours the first ones) ------------------
@@ -292,6 +302,105 @@ class Approval:
     valid_until: dt.date
 
 
+class Diary:
+    """Who and which room is taken when, day by day, so that no two sessions overlap for a practitioner or a
+    room: the load is one clinic's calendar (docs/benchmarks.md). Each practitioner's working hours (from
+    `WorkingHours`) and busy times are bit masks of a day's 96 quarter hours; a session goes to the earliest
+    quarter hour at or after the one asked for, that day or the next ones, with a practitioner of the group
+    asked for first (physician or nurse), then the other group; a room free for the whole session if there is
+    one (six rooms for twelve practitioners: not always), else none, as older bookings have."""
+
+    def __init__(self, *, hours: dict[tuple[int, int], int], practitioners: Sequence[int], rooms: Sequence[int],
+                 tz: ZoneInfo) -> None:
+        self.hours = hours  # (practitioner, weekday) -> working quarter hours
+        self.practitioners = list(practitioners)
+        self.rooms = list(rooms)
+        self.tz = tz
+        self.busy: dict[tuple[dt.date, int], int] = defaultdict(int)  # (day, practitioner) -> taken quarters
+        self.room_busy: dict[tuple[dt.date, int], int] = defaultdict(int)
+        self.placed = self.moved = self.without_room = 0
+
+    @staticmethod
+    def runs(free: int, length: int) -> int:
+        """The quarters at which `length` free quarters start."""
+        starts = free
+        for shift in range(1, length):
+            starts &= free >> shift
+        return starts
+
+    def place(self, at: dt.datetime, minutes: int, groups: Sequence[Sequence[int]], rng: random.Random
+              ) -> tuple[dt.datetime, int, int | None]:
+        local = at.astimezone(self.tz)
+        day, first = local.date(), (local.hour * 60 + local.minute) // SLOT
+        length = -(-minutes // SLOT)
+        span = (1 << length) - 1
+        # The day asked for from the time asked for, then its earlier hours, then the next days from their start
+        # (first fit: later days fill without gaps, so that the clinic's time is used as a receptionist would).
+        for offset, floor in [(0, first), (0, 0), *((n, 0) for n in range(1, 731))]:
+            when = day + dt.timedelta(days=offset)
+            weekday = when.weekday()
+            for group in groups:
+                best: tuple[int, int] | None = None
+                for pk in rng.sample(list(group), len(group)):
+                    work = self.hours.get((pk, weekday), 0)
+                    if not work:
+                        continue
+                    starts = self.runs(work & ~self.busy[when, pk], length) >> floor << floor
+                    if starts:
+                        quarter = (starts & -starts).bit_length() - 1
+                        if best is None or quarter < best[0]:
+                            best = (quarter, pk)
+                if best is None:
+                    continue
+                quarter, pk = best
+                self.busy[when, pk] |= span << quarter
+                room = next((r for r in self.rooms if not self.room_busy[when, r] & (span << quarter)), None)
+                if room is None:
+                    self.without_room += 1
+                else:
+                    self.room_busy[when, room] |= span << quarter
+                self.placed += 1
+                self.moved += offset > 0 or quarter != first
+                moment = dt.datetime(when.year, when.month, when.day, quarter * SLOT // 60, quarter * SLOT % 60,
+                                     tzinfo=self.tz)
+                return moment, pk, room
+        raise RuntimeError("nobody works: no session can be placed")
+
+    def _quarters(self, at: dt.datetime, minutes: int) -> tuple[dt.date, int]:
+        local = at.astimezone(self.tz)
+        first = (local.hour * 60 + local.minute) // SLOT
+        return local.date(), ((1 << -(-minutes // SLOT)) - 1) << first
+
+    def take(self, at: dt.datetime, minutes: int, practitioner: int, room: int | None) -> None:
+        """A session already in the database."""
+        day, taken = self._quarters(at, minutes)
+        self.busy[day, practitioner] |= taken
+        if room is not None:
+            self.room_busy[day, room] |= taken
+
+    def release(self, at: dt.datetime, minutes: int, practitioner: int, room: int | None) -> None:
+        """Undo `place` (a session that will not be written)."""
+        day, taken = self._quarters(at, minutes)
+        self.busy[day, practitioner] &= ~taken
+        if room is not None:
+            self.room_busy[day, room] &= ~taken
+        self.placed -= 1  # clinic_schedule gives everyone hours
+
+
+def working_quarters(starts: dt.time, ends: dt.time) -> int:
+    """A day's quarter hours from `starts` to `ends` as a bit mask (bit 0 = 00:00-00:15)."""
+    first, last = (starts.hour * 60 + starts.minute) // SLOT, (ends.hour * 60 + ends.minute) // SLOT
+    return ((1 << (last - first)) - 1) << first
+
+
+def past_days(patients: int, practitioners_hours_a_week: float) -> int:
+    """How many days of sessions the clinic needs for this many patients' sessions at OCCUPANCY of its
+    practitioners' time (45 minutes a session on average), and never fewer than PAST_DAYS: 100,000 patients'
+    ~500,000 sessions take 12 practitioners about thirteen years."""
+    sessions_a_week = practitioners_hours_a_week * 60 / 45 * OCCUPANCY
+    return max(PAST_DAYS, math.ceil(patients * SESSIONS_PER_PATIENT / sessions_a_week * 7))
+
+
 class Generator:
     """Builds the rows patient by patient; `flush` COPYs a chunk, parents first."""
 
@@ -307,6 +416,12 @@ class Generator:
         self.message_domain = getattr(settings, "MESSAGE_ID_DOMAIN", MESSAGE_ID_DOMAIN_FALLBACK)
         self.approval_days = settings.APPROVAL_VALID_DAYS
         self.templates = screening_templates(self.tz, self.now)
+        self.diary = clinic_diary(staff, self.tz)
+        weekly_hours = sum(bin(mask).count("1") for mask in self.diary.hours.values()) * SLOT / 60
+        self.past_days = past_days(patients, weekly_hours)
+        # Over two years most patients' stays are cut by its ends; over a longer period each stay is whole and
+        # holds twice the courses: half the chance keeps ~5 sessions a patient (SESSIONS_PER_PATIENT).
+        self.course_chance = COURSE_CHANCE if self.past_days <= PAST_DAYS else COURSE_CHANCE / 2
         self._tables()
         self._catalogue()
         self._names()
@@ -341,7 +456,7 @@ class Generator:
         ])
         self.t_session = Table(Session, [
             "id", "patient", "course", "area", "indication", "technique", "anaesthetic_cream", "practitioner",
-            "supervising_physician", "scheduled_at", "duration_minutes", "status", "booked_by", "booked_at",
+            "supervising_physician", "room", "scheduled_at", "duration_minutes", "status", "booked_by", "booked_at",
             "performed_at", "performed_by", "screening", "consent", "health_unchanged_confirmed",
             "previous_reaction", "reaction_after_previous", "immediate_reactions", "notes", "cancel_reason",
         ])
@@ -411,7 +526,7 @@ class Generator:
 
         Uses the ORM (a few hundred rows); returns product id -> [(received_on, batch id)] sorted.
         """
-        first = self.today - dt.timedelta(days=PAST_DAYS + 60)
+        first = self.today - dt.timedelta(days=self.past_days + 60)
         batches = []
         for product in self.products.values():
             prefix = LOT_PREFIX.get(product.name, product.name[:2].upper())
@@ -478,7 +593,7 @@ class Generator:
         else:
             # Patients join all the time (also before the two years of sessions) and stay a while: the chain
             # is in a steady state, so the sessions are spread evenly over the period.
-            registered = self.now - dt.timedelta(days=rng.uniform(0.01, PAST_DAYS + LEAD_DAYS))
+            registered = self.now - dt.timedelta(days=rng.uniform(0.01, self.past_days + LEAD_DAYS))
         minor = not long_history and rng.random() < 0.004
         if minor:
             age_days = rng.randrange(15 * 365, 18 * 365 - 30)
@@ -515,7 +630,7 @@ class Generator:
             self.long_courses(patient_id, approvals, emailable)
             return
         for approval in approvals:
-            if rng.random() < COURSE_CHANCE:
+            if rng.random() < self.course_chance:
                 self.course(patient_id, approval, emailable)
 
     def screenings(
@@ -637,7 +752,7 @@ class Generator:
         last_day = min(approval.valid_until, self.today + dt.timedelta(days=FUTURE_DAYS))
         times: list[dt.datetime] = []
         at = first
-        window_start = self.now - dt.timedelta(days=PAST_DAYS)
+        window_start = self.now - dt.timedelta(days=self.past_days)
         for _ in range(stop_after):
             if at.astimezone(self.tz).date() > last_day or sum(t > self.now for t in times) >= BOOKED_AHEAD:
                 break
@@ -685,6 +800,25 @@ class Generator:
     ) -> None:
         rng = self.rng
         now = self.now
+        # The clinic's diary decides each time: the first free quarter hour from the one wanted, after the
+        # course's previous session (a busy day moves it later, never earlier); none beyond the booked period.
+        placed = []
+        earliest = times[0]
+        last_day = self.today + dt.timedelta(days=FUTURE_DAYS)
+        for wanted in times:
+            duration = rng.choice((30, 45, 45, 45, 60))
+            groups = (self.staff.physicians, self.staff.nurses)
+            if rng.random() >= 0.6:
+                groups = groups[::-1]
+            at, practitioner, room = self.diary.place(max(wanted, earliest), duration, groups, rng)
+            if at.astimezone(self.tz).date() > last_day:
+                self.diary.release(at, duration, practitioner, room)
+                break
+            earliest = at + dt.timedelta(days=1)
+            placed.append((at, duration, practitioner, room))
+        if not placed:
+            return
+        times = [at for at, *_ in placed]
         course_id = self.t_course.new_id()
         consented_at = times[0] - dt.timedelta(minutes=rng.randrange(10, 60 * 24 * 2))
         consent_id = None
@@ -696,10 +830,8 @@ class Generator:
             ))
         performed = 0
         future = False
-        for at in times:
+        for at, duration, practitioner, room in placed:
             session_id = self.t_session.new_id()
-            duration = rng.choice((30, 45, 45, 45, 60))
-            practitioner = rng.choice(self.staff.physicians if rng.random() < 0.6 else self.staff.nurses)
             supervisor = practitioner if practitioner in self.staff.physicians else rng.choice(self.staff.physicians)
             booked_at = min(at - dt.timedelta(days=rng.randrange(1, 21), minutes=rng.randrange(600)),
                             now - dt.timedelta(minutes=rng.randrange(1, 600)))
@@ -726,7 +858,7 @@ class Generator:
             self.t_session.rows.append((
                 session_id, patient_id, course_id, area.pk, indication,
                 "gun" if category in ("hair", "cellulite") and rng.random() < 0.6 else "needles",
-                category == "skin" and rng.random() < 0.4, practitioner, supervisor, at, duration, status,
+                category == "skin" and rng.random() < 0.4, practitioner, supervisor, room, at, duration, status,
                 rng.choice(self.staff.reception), booked_at, performed_at, performed_by, screening_id,
                 session_consent, status == "performed", "none" if status == "performed" and performed > 1 else "",
                 "", reactions, "", "",
@@ -919,6 +1051,26 @@ def clinic_schedule(staff: Staff) -> Staff:
     return treating
 
 
+def clinic_diary(staff: Staff, tz: ZoneInfo) -> Diary:
+    """The diary of the practitioners who treat (their working hours) and the clinic's active rooms."""
+    from treatments.models import Room, WorkingHours
+
+    treating = [*staff.physicians, *staff.nurses]
+    hours: dict[tuple[int, int], int] = defaultdict(int)
+    for pk, weekday, starts, ends in WorkingHours.objects.filter(practitioner_id__in=treating).values_list(
+        "practitioner_id", "weekday", "starts", "ends"
+    ):
+        hours[pk, weekday] |= working_quarters(starts, ends)
+    rooms = list(Room.objects.filter(active=True).order_by("pk").values_list("pk", flat=True))
+    diary = Diary(hours=dict(hours), practitioners=treating, rooms=rooms, tz=tz)
+    # A second load adds to the first: its sessions keep their times.
+    for at, minutes, pk, room in Session.objects.values_list(
+        "scheduled_at", "duration_minutes", "practitioner_id", "room_id"
+    ).iterator(chunk_size=20000):
+        diary.take(at, minutes, pk, room)
+    return diary
+
+
 STAFF_NAMES = {
     RECEPTION: [("Selin", "Kaya")] + [(g, f) for g, f in zip(TR_FEMALE[10:16], TR_FAMILY[20:26], strict=True)],
     NURSE: [(g, f) for g, f in zip(TR_FEMALE[16:34], TR_FAMILY[26:44], strict=True)],
@@ -1005,6 +1157,10 @@ class Command(BaseCommand):
         self.stdout.write(f"{'(batches, ORM)':<34} {sum(map(len, generator.batches.values())):>10} "
                           f"{batches_seconds:>8.1f}")
         self.stdout.write(f"{'generating rows in Python':<45} {generator.generate_seconds:>8.1f}")
+        diary = generator.diary
+        self.stdout.write(f"sessions over {generator.past_days} days before today (the clinic's capacity at "
+                          f"{OCCUPANCY:.0%}): {diary.placed} placed, {diary.moved} moved from the time wanted, "
+                          f"{diary.without_room} without a free room")
         if options["set_aside"]:
             self.stdout.write(f"{'secondary indexes and foreign keys set aside':<45} {prepare_seconds:>8.1f}")
             self.stdout.write(f"{'secondary indexes rebuilt':<45} {indexes_seconds:>8.1f}")
