@@ -219,3 +219,42 @@ def test_course_charts_are_one_per_scale_and_who_answered(course_sessions, nurse
     outcome_scores_record(course=first.course, session=last, values={gais.pk: 2}, by=nurse)
     charts = course_charts(first.course, OutcomeScore.objects.select_related("scale", "session"))
     assert [(c.scale.code, [p.value for p in c.points]) for c in charts] == [("gais", [4, 2])]
+
+
+# --- The patient page and the export -----------------------------------------------------------------------------
+
+
+def test_the_patient_page_shows_each_courses_chart_in_the_same_queries(client, course_sessions, nurse, physician):
+    from tests.test_query_counts import queries_of
+
+    first, last = course_sessions
+    gais, satisfaction = scale("gais"), scale("satisfaction")
+    client.force_login(physician)
+    outcome_scores_record(course=first.course, session=first, values={gais.pk: 4}, by=nurse)
+    small, html = queries_of(client, f"/patients/{first.patient_id}/")
+    assert html.count("<svg") == 1 and "4 No change" in html
+    outcome_scores_record(course=first.course, session=last, values={gais.pk: 2, satisfaction.pk: 5}, by=nurse)
+    for days in range(1, 6):
+        outcome_scores_record(course=first.course, session=None, values={gais.pk: 1}, by=nurse,
+                              now=timezone.now() + days * DAY)
+    big, html = queries_of(client, f"/patients/{first.patient_id}/")
+    assert big == small
+    charts = re.findall(r"<svg.*?</svg>", html, re.S)
+    assert len(charts) == 2 and charts[0].count("<circle") == 7 and "<title>" in charts[0] and "<desc>" in charts[0]
+    assert "5 Very satisfied" in html and "1 Exceptional improvement" in html
+
+
+def test_the_export_has_the_scores_as_data(course_sessions, nurse):
+    from meso_clinic.overview.export import patient_record
+
+    first, _ = course_sessions
+    gais = scale("gais")
+    outcome_scores_record(course=first.course, session=first, values={gais.pk: 3}, by=nurse)
+    [score] = patient_record(first.patient)["outcome_scores"]
+    assert score | {"id": 0, "recorded_at": None} == {
+        "id": 0, "course_id": first.course_id, "session_id": first.pk, "scale": "gais",
+        "scale_name": "Global Aesthetic Improvement Scale (GAIS)", "scale_range": [1, 5], "higher_is_better": False,
+        "value": 3, "value_label": "3 Improved", "recorded_at": None, "recorded_by": score["recorded_by"],
+        "by_patient": False,
+    }
+    assert score["recorded_by"]

@@ -115,7 +115,7 @@ def test_the_patient_page_with_a_long_history(signed_in, patient, history):
         PatchTest.objects.create(patient=patient, applied_at=history.scheduled_at - (100 + weeks) * 7 * DAY,
                                  site="inner forearm", applied_by=history.performed_by)
     big, html = queries_of(signed_in, f"/patients/{patient.pk}/")
-    assert big <= MAX_QUERIES
+    assert big <= MAX_QUERIES + 1  # + the outcome scores of all her courses, one query (issue 16)
     assert big == small
     # Bounded lists, newest first, with what each lists (products and lots) from the same queries.
     assert html.count('href="/treatments/sessions/') == 10

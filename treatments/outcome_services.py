@@ -104,3 +104,14 @@ def course_charts(course: Course, scores: Iterable[OutcomeScore]) -> list[Chart]
         charts.append(Chart(scale=scale, svg=outcomes.chart_svg(series, title=title), points=points,
                             by_patient=by_patient))
     return charts
+
+
+def attach_outcome_charts(courses: list[Course]) -> None:
+    """Set `outcome_charts` on each course shown (the patient page): one query for all their scores."""
+    scores: dict[int, list[OutcomeScore]] = {course.pk: [] for course in courses}
+    if scores:
+        for score in (OutcomeScore.objects.filter(course__in=list(scores)).select_related("scale", "session")
+                      .order_by("recorded_at", "id")):
+            scores[score.course_id].append(score)
+    for course in courses:
+        course.outcome_charts = course_charts(course, scores[course.pk])  # type: ignore[attr-defined]

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from aftercare.models import Reminder, SideEffectReport
 from meso_clinic.core.people import display_name
 from patients.models import Patient
-from treatments.models import Consent, Course, PatchTest, Session, SessionProduct
+from treatments.models import Consent, Course, OutcomeScore, PatchTest, Session, SessionProduct
 
 FORMAT_VERSION = 1
 
@@ -114,6 +114,24 @@ def _course(c: Course) -> dict[str, Any]:
         "status": c.get_status_display(),
         "created_at": _time(c.created_at),
         "created_by": _staff(c.created_by),
+    }
+
+
+def _outcome_score(o: OutcomeScore) -> dict[str, Any]:
+    """A score as data (issue 16): the scale by its code and range, the value and its words, who and when."""
+    return {
+        "id": o.pk,
+        "course_id": o.course_id,
+        "session_id": o.session_id,
+        "scale": o.scale.code,
+        "scale_name": o.scale.name,
+        "scale_range": [o.scale.min_value, o.scale.max_value],
+        "higher_is_better": o.scale.higher_is_better,
+        "value": o.value,
+        "value_label": o.scale.label_for(o.value),
+        "recorded_at": _time(o.recorded_at),
+        "recorded_by": _staff(o.recorded_by),
+        "by_patient": o.by_patient,
     }
 
 
@@ -220,6 +238,12 @@ def patient_record(patient: Patient) -> dict[str, Any]:
             .order_by("created_at", "id")
         ],
         "sessions": [_session(s) for s in sessions],
+        "outcome_scores": [
+            _outcome_score(o)
+            for o in OutcomeScore.objects.filter(course__patient=patient)
+            .select_related("scale", "recorded_by")
+            .order_by("recorded_at", "id")
+        ],
         "reminders": [
             _reminder(r) for r in Reminder.objects.filter(session__patient=patient).order_by("due_at", "id")
         ],

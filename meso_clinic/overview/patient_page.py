@@ -20,6 +20,7 @@ from patients.models import Patient
 from patients.selectors import EligibilityStatus, eligibility_status
 from treatments import patch_tests, scheduling
 from treatments.models import Course, Product, Session
+from treatments.outcome_services import attach_outcome_charts
 from treatments.readiness import ScreeningFacts, latest_screening, needs_patch_test
 from treatments.selectors import (
     CourseCounts,
@@ -71,6 +72,7 @@ class PatientDetailView(ClinicPermissionRequiredMixin, DetailView):
         )
         status = eligibility_status(screening=screenings[0] if screenings else None, on=today)
         treatments = patient_treatment_summary(self.object)
+        attach_outcome_charts(treatments.courses)  # one query for the scores of all her courses (issue 16)
         return super().get_context_data(
             age=self.object.age_on(today),
             screenings=screenings,
