@@ -21,9 +21,18 @@ PERMISSION = "meso_clinic.view_reports"
 class ReportFilterForm(forms.Form):
     """Dates and an area only (a GET form: nothing about a patient ever reaches the URL)."""
 
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    area = forms.ModelChoiceField(label=_("Area"), queryset=TreatmentArea.objects.order_by("name"), required=False)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
+    )
+    date_to = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
+    )
+    area = forms.ModelChoiceField(
+        label=_("Area"),
+        queryset=TreatmentArea.objects.order_by("name"),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
 
     def clean(self):
         data = super().clean()
@@ -94,7 +103,8 @@ def _charts(tables: dict[str, list[dict]]) -> dict:
             [(r["month"], r["percent"]) for r in tables["no_shows"]], title=str(_("No-shows, % of sessions due"))
         ),
         "side_effects": bar_chart(
-            [(f"{r['product']} {r['batch']}".strip(), r["rate_per_100"]) for r in tables["side_effects"] if r["batch"]],
+            # The lot alone: the product's name would not fit beside the bar on the tablet (the table names both).
+            [(str(r["batch"])[:24], r["rate_per_100"]) for r in tables["side_effects"] if r["batch"]],
             title=str(_("Side-effect reports per 100 sessions, per batch")),
         ),
     }
