@@ -9,6 +9,7 @@ print for the patient, printed to PDF. Screenshots var/screenshots/area-photos-<
 
 import datetime as dt
 import io
+import time
 
 import pytest
 from django.utils import timezone
@@ -37,8 +38,14 @@ def camera_photo(tmp_path, name: str, colour: tuple[int, int, int], label: str) 
     return {"name": name, "mimeType": "image/jpeg", "buffer": buffer.getvalue()}
 
 
-def images_loaded(page) -> None:
-    page.wait_for_function("[...document.images].every(img => img.complete && img.naturalWidth > 0)")
+def images_loaded(page, timeout: float = 10.0) -> None:
+    """Every picture on the page decoded. Polled from here: wait_for_function evaluates its string in the page,
+    which the page's CSP (script-src 'self', no unsafe-eval) refuses."""
+    check = "() => [...document.images].every(img => img.complete && img.naturalWidth > 0)"
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(check):
+        assert time.monotonic() < deadline, "pictures not loaded"
+        page.wait_for_timeout(50)
 
 
 def test_before_at_the_first_session_after_at_the_last_compared_and_printed(
