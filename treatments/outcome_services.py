@@ -6,7 +6,7 @@ table, so its range is checked here, before anything is written.
 """
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
@@ -106,7 +106,7 @@ def course_charts(course: Course, scores: Iterable[OutcomeScore]) -> list[Chart]
     return charts
 
 
-def attach_outcome_charts(courses: list[Course]) -> None:
+def attach_outcome_charts(courses: Sequence[Course]) -> None:
     """Set `outcome_charts` on each course shown (the patient page): one query for all their scores."""
     scores: dict[int, list[OutcomeScore]] = {course.pk: [] for course in courses}
     if scores:

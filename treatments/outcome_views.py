@@ -1,6 +1,6 @@
 """Outcome score pages (issue 16): staff record a course's scales at a session or at follow-up, and see its charts."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -28,7 +28,7 @@ class OutcomeScoresView(ClinicPermissionRequiredMixin, View):
             session = get_object_or_404(Session.objects.select_related("course__indication", "course__area",
                                                                        "patient"), pk=self.kwargs["pk"],
                                         course__isnull=False)
-            return session.course, session
+            return cast(Course, session.course), session  # course__isnull=False above
         return get_object_or_404(Course.objects.select_related("indication", "area", "patient"),
                                  pk=self.kwargs["pk"]), None
 
