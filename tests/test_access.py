@@ -34,6 +34,7 @@ reports:csv_sessions              . . y y
 reports:csv_courses               . . y y
 reports:csv_no_shows              . . y y
 reports:csv_side_effects          . . y y
+reports:csv_outcomes              . . y y
 records:patient_export            . . y y
 records:patient_export_json       . . y y
 records:history_aftercare_reminder              . . y y

@@ -249,3 +249,37 @@ def test_bar_chart_escapes_its_labels():
     svg = bar_chart([("<script>", 3), ("b", 0)], title="T & U")
     assert "<script>" not in svg and "&lt;script&gt;" in svg and "T &amp; U" in svg
     assert "<desc>&lt;script&gt;: 3; b: 0</desc>" in svg
+
+
+def test_average_outcome_change_per_indication(data):
+    from treatments.models import OutcomeScale, OutcomeScore
+
+    gais = OutcomeScale.objects.get(code="gais")
+    c1, c2 = Course.objects.filter(indication=data.skin).order_by("pk")
+    sessions = {
+        c: list(Session.objects.filter(course=c, status="performed").order_by("scheduled_at")) for c in (c1, c2)
+    }
+
+    def score(course, session, value, day):
+        OutcomeScore.objects.create(
+            course=course, session=session, scale=gais, value=value, recorded_at=at(day), recorded_by=data.physician
+        )
+
+    # C1: 5 (worse) at the first session, 3 at the second, 2 at the last: change -3. Recorded out of order on purpose.
+    score(c1, sessions[c1][3], 2, "2026-09-22")
+    score(c1, sessions[c1][0], 5, "2026-09-01")
+    score(c1, sessions[c1][1], 3, "2026-09-08")
+    # C2: one score only: not a change, left out.
+    score(c2, sessions[c2][0], 4, "2026-08-10")
+    assert reports.outcome_change_per_indication(ReportFilter()) == [
+        {
+            "indication": data.skin.name,
+            "scale": gais.name,
+            "better": "lower",
+            "courses": 1,
+            "first": 5.0,
+            "latest": 2.0,
+            "change": -3.0,
+        }
+    ]
+    assert reports.outcome_change_per_indication(ReportFilter(area_id=data.hair.area_id)) == []

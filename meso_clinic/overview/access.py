@@ -16,7 +16,7 @@ PAGE_ACCESS: dict[str, Rule] = {
     "reports:index": "meso_clinic.view_reports",
     **{
         f"reports:csv_{table}": "meso_clinic.view_reports"
-        for table in ("sessions", "courses", "no_shows", "side_effects")
+        for table in ("sessions", "courses", "no_shows", "side_effects", "outcomes")
     },
     **{
         f"records:history_{model}": "meso_clinic.view_history"

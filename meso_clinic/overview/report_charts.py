@@ -14,7 +14,7 @@ def bar_chart(
     """Horizontal bars, one per (label, value), scaled to the largest value; labels and title escaped."""
     gap = 6
     height = max(1, len(bars)) * (bar_height + gap) + gap
-    top = max((value for _, value in bars), default=0) or 1
+    top = max((abs(value) for _, value in bars), default=0) or 1  # a change can be negative: its size is drawn
     room = width - label_width - 60
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="report-chart" role="img" width="100%" '
@@ -24,7 +24,7 @@ def bar_chart(
     ]
     for index, (label, value) in enumerate(bars):
         y = gap + index * (bar_height + gap)
-        length = round(room * value / top, 1)
+        length = round(room * abs(value) / top, 1)
         parts.append(
             f'<text x="{label_width - 6}" y="{y + bar_height - 5}" text-anchor="end" font-size="12">'
             f"{escape(label)}</text>"

@@ -87,6 +87,19 @@ TABLES = {
             ("signal", _("Signal")),
         ],
     ),
+    "outcomes": (
+        _("Average outcome change per indication"),
+        reports.outcome_change_per_indication,
+        [
+            ("indication", _("Indication")),
+            ("scale", _("Scale")),
+            ("better", _("Better when")),
+            ("courses", _("Courses")),
+            ("first", _("First score")),
+            ("latest", _("Latest score")),
+            ("change", _("Change")),
+        ],
+    ),
 }
 
 
@@ -106,6 +119,10 @@ def _charts(tables: dict[str, list[dict]]) -> dict:
             # The lot alone: the product's name would not fit beside the bar on the tablet (the table names both).
             [(str(r["batch"])[:24], r["rate_per_100"]) for r in tables["side_effects"] if r["batch"]],
             title=str(_("Side-effect reports per 100 sessions, per batch")),
+        ),
+        "outcomes": bar_chart(
+            [(f"{r['indication']}: {r['scale']}"[:24], r["change"]) for r in tables["outcomes"]],
+            title=str(_("Average change of the score over the course")),
         ),
     }
 

@@ -240,3 +240,55 @@ def side_effects_per_batch(flt: ReportFilter) -> list[Row]:
             }
         )
     return rows
+
+
+def outcome_change_per_indication(flt: ReportFilter) -> list[Row]:
+    """Per indication and outcome scale (treatments.OutcomeScore, issue 16): the courses started in the period with
+    at least two scores on the scale, the average first and latest score and the average change (latest - first;
+    whether up is better is the scale's `higher_is_better`, shown beside it)."""
+    start, end = flt.bounds()
+    where, params = ["TRUE"], []
+    if start:
+        where.append("c.created_at >= %s")
+        params.append(start)
+    if end:
+        where.append("c.created_at < %s")
+        params.append(end)
+    if flt.area_id:
+        where.append("c.area_id = %s")
+        params.append(flt.area_id)
+    sql = f"""
+        WITH o AS (
+            SELECT o.course_id, o.scale_id, o.value,
+                   ROW_NUMBER() OVER (PARTITION BY o.course_id, o.scale_id ORDER BY o.recorded_at, o.id) AS first_n,
+                   ROW_NUMBER() OVER (PARTITION BY o.course_id, o.scale_id ORDER BY o.recorded_at DESC, o.id DESC)
+                       AS last_n
+            FROM treatments_outcomescore o JOIN treatments_course c ON c.id = o.course_id
+            WHERE {" AND ".join(where)}
+        ), per_course AS (
+            SELECT course_id, scale_id, MAX(value) FILTER (WHERE first_n = 1) AS first_value,
+                   MAX(value) FILTER (WHERE last_n = 1) AS last_value, COUNT(*) AS scores
+            FROM o GROUP BY course_id, scale_id
+        )
+        SELECT i.name, sc.name, sc.higher_is_better, COUNT(*), AVG(p.first_value), AVG(p.last_value),
+               AVG(p.last_value - p.first_value)
+        FROM per_course p JOIN treatments_course c ON c.id = p.course_id
+        JOIN treatments_indication i ON i.id = c.indication_id JOIN treatments_outcomescale sc ON sc.id = p.scale_id
+        WHERE p.scores >= 2
+        GROUP BY i.name, sc.name, sc.higher_is_better ORDER BY i.name, sc.name
+    """  # noqa: S608 - only the fixed conditions above are joined in; every value is a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    return [
+        {
+            "indication": indication,
+            "scale": scale,
+            "better": "higher" if higher else "lower",
+            "courses": courses,
+            "first": round(float(first), 1),
+            "latest": round(float(latest), 1),
+            "change": round(float(change), 1),
+        }
+        for indication, scale, higher, courses, first, latest, change in fetched
+    ]
