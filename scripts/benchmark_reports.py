@@ -64,7 +64,8 @@ def main() -> None:
         best, median = timed(page)
         print(f"page, {label}: best {best:.0f} ms, median {median:.0f} ms")
         flt = report_views.ReportFilterForm(query or None).report_filter()
-        for name in ("sessions_per_area_month", "no_shows_per_month", "course_outcomes", "side_effects_per_batch"):
+        for name in ("sessions_per_area_month", "no_shows_per_month", "course_outcomes", "side_effects_per_batch",
+                     "outcome_change_per_indication"):
             best, median = timed(lambda: getattr(reports, name)(flt), runs=5)
             print(f"  {name}: best {best:.0f} ms, median {median:.0f} ms")
 
