@@ -9,6 +9,7 @@ PAGE_ACCESS: dict[str, Rule] = {
     "aftercare:report": PUBLIC,
     "aftercare:report_done": PUBLIC,
     "aftercare:unsubscribe": PUBLIC,
+    "aftercare:satisfaction": PUBLIC,  # her satisfaction from the +14-day email (issue 16)
     "aftercare:delivery": "aftercare.view_reminder",
     "aftercare:patient_emails": ("patients.view_patient", "aftercare.view_reminder"),
     "aftercare:sheet": "treatments.view_session",

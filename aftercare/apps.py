@@ -13,4 +13,5 @@ class AftercareConfig(AppConfig):
         # their tokens are masked in request logs (issue 12; tests/test_request_logs.py checks these
         # prefixes against reverse(), so a moved URL cannot leave its tokens in the log).
         register_token_paths("/r/", "/unsubscribe/")
+        register_token_paths("/satisfaction/")  # her satisfaction link (issue 16)
         from . import receivers  # noqa: F401 - answers the treatments services' signals (reminders, warnings)

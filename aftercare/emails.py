@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from treatments.selectors import session_instructions
 
 from .invites import Invite, invite_ics, session_uid
-from .links import report_url, unsubscribe_url
+from .links import report_url, satisfaction_url, unsubscribe_url
 from .models import AftercarePlan, Reminder, ReminderMessage
 from .schedule import ReminderKind
 
@@ -92,6 +92,9 @@ def render_reminder(reminder: Reminder, *, texts: ReminderTexts | None = None) -
         "duration_minutes": session.duration_minutes,
         "session_at": session.scheduled_at,
         "report_url": report_url(session_id=session.pk, reminder_id=reminder.pk),
+        # Her satisfaction with the course, one click from the recovery review (+14 days; issue 16).
+        "satisfaction_url": satisfaction_url(session_id=session.pk)
+        if kind == ReminderKind.RECOVERY_REVIEW and session.course_id else "",
         "unsubscribe_url": unsubscribe_url(patient_id=patient.pk),
         "clinic_name": settings.CLINIC_NAME,
         "clinic_phone": settings.CLINIC_PHONE,

@@ -40,3 +40,21 @@ def report_url(*, session_id: int, reminder_id: int | None) -> str:
 
 def unsubscribe_url(*, patient_id: int) -> str:
     return absolute(reverse("aftercare:unsubscribe", args=[unsubscribe_token(patient_id=patient_id)]))
+
+
+# Her own satisfaction (issue 16), from the recovery-review email (+14 days): one link per session; it lasts as
+# long as the report link does.
+SATISFACTION_SALT = "aftercare.satisfaction.v1"
+
+
+def satisfaction_token(*, session_id: int) -> str:
+    return signing.dumps({"s": session_id}, salt=SATISFACTION_SALT, compress=True)
+
+
+def read_satisfaction_token(token: str) -> dict:
+    """Raises signing.SignatureExpired or signing.BadSignature."""
+    return signing.loads(token, salt=SATISFACTION_SALT, max_age=settings.REPORT_LINK_MAX_AGE_DAYS * 24 * 3600)
+
+
+def satisfaction_url(*, session_id: int) -> str:
+    return absolute(reverse("aftercare:satisfaction", args=[satisfaction_token(session_id=session_id)]))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import satisfaction_views, views
 
 app_name = "aftercare"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("r/<str:token>/", views.ReportView.as_view(), name="report"),
     path("r/<str:token>/done/", views.ReportDoneView.as_view(), name="report_done"),
     path("unsubscribe/<str:token>/", views.UnsubscribeView.as_view(), name="unsubscribe"),
+    path("satisfaction/<str:token>/", satisfaction_views.SatisfactionView.as_view(), name="satisfaction"),  # issue 16
     # Staff.
     path("aftercare/delivery/", views.DeliveryDashboardView.as_view(), name="delivery"),
     path("aftercare/patients/<int:pk>/emails/", views.PatientEmailsView.as_view(), name="patient_emails"),
