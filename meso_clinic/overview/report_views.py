@@ -1,10 +1,13 @@
 """The manager's reports page and the CSV of each of its tables (issue 16). Figures from overview/reports.py."""
 
 import csv
+from collections.abc import Callable
+from typing import NamedTuple
 
 from django import forms
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -35,7 +38,7 @@ class ReportFilterForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", _("The end date is before the start date."))
         return data
@@ -43,7 +46,7 @@ class ReportFilterForm(forms.Form):
     def report_filter(self) -> reports.ReportFilter:
         if not self.is_bound or not self.is_valid():
             return reports.ReportFilter()
-        data = self.cleaned_data
+        data = self.cleaned_data or {}
         return reports.ReportFilter(
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
@@ -51,14 +54,20 @@ class ReportFilterForm(forms.Form):
         )
 
 
-# The tables: name -> (title, selector, columns with their headings). The page and the CSV read the same rows.
-TABLES = {
-    "sessions": (
+class Table(NamedTuple):
+    title: object  # a lazily translated string
+    selector: Callable[[reports.ReportFilter], list[reports.Row]]
+    columns: list[tuple[str, object]]  # (key in the row, heading)
+
+
+# The tables by name. The page and the CSV read the same rows.
+TABLES: dict[str, Table] = {
+    "sessions": Table(
         _("Sessions and courses per area and month"),
         reports.sessions_per_area_month,
         [("month", _("Month")), ("area", _("Area")), ("sessions", _("Sessions")), ("courses", _("Courses"))],
     ),
-    "courses": (
+    "courses": Table(
         _("Courses completed and abandoned"),
         reports.course_outcomes,
         [
@@ -70,12 +79,12 @@ TABLES = {
             ("ongoing", _("Ongoing")),
         ],
     ),
-    "no_shows": (
+    "no_shows": Table(
         _("No-shows per month"),
         reports.no_shows_per_month,
         [("month", _("Month")), ("due", _("Sessions due")), ("no_shows", _("No-shows")), ("percent", "%")],
     ),
-    "side_effects": (
+    "side_effects": Table(
         _("Side-effect reports per product and batch"),
         reports.side_effects_per_batch,
         [
@@ -87,7 +96,7 @@ TABLES = {
             ("signal", _("Signal")),
         ],
     ),
-    "outcomes": (
+    "outcomes": Table(
         _("Average outcome change per indication"),
         reports.outcome_change_per_indication,
         [
@@ -103,7 +112,7 @@ TABLES = {
 }
 
 
-def _charts(tables: dict[str, list[dict]]) -> dict:
+def _charts(tables: dict[str, list[reports.Row]]) -> dict[str, SafeString]:
     sessions_by_month: dict[str, float] = {}
     for row in tables["sessions"]:
         sessions_by_month[row["month"]] = sessions_by_month.get(row["month"], 0) + row["sessions"]

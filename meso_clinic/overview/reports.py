@@ -8,6 +8,7 @@ names a patient. The rules (abandoned course, batch signal) are in docs/clinical
 import datetime as dt
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -17,7 +18,7 @@ from django.utils import timezone
 
 from treatments.models import Session
 
-Row = dict[str, object]
+Row = dict[str, Any]  # a table's row: column -> a number or a text
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def course_outcomes(flt: ReportFilter, *, now: dt.datetime | None = None) -> lis
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=settings.REPORT_ABANDONED_AFTER_DAYS)
     start, end = flt.bounds()
-    where, params = ["TRUE"], []
+    where, params = ["TRUE"], list[Any]()
     if start:
         where.append("c.created_at >= %s")
         params.append(start)
@@ -181,7 +182,7 @@ def side_effects_per_batch(flt: ReportFilter) -> list[Row]:
     """Per product (its total row first) and batch: performed sessions that used it, side-effect reports on those
     sessions, the rate per 100 sessions, and whether the batch stands out (batch_stands_out)."""
     start, end = flt.bounds()
-    where, params = ["s.status = 'performed'"], []
+    where, params = ["s.status = 'performed'"], list[Any]()
     if start:
         where.append("s.scheduled_at >= %s")
         params.append(start)
@@ -247,7 +248,7 @@ def outcome_change_per_indication(flt: ReportFilter) -> list[Row]:
     at least two scores on the scale, the average first and latest score and the average change (latest - first;
     whether up is better is the scale's `higher_is_better`, shown beside it)."""
     start, end = flt.bounds()
-    where, params = ["TRUE"], []
+    where, params = ["TRUE"], list[Any]()
     if start:
         where.append("c.created_at >= %s")
         params.append(start)
