@@ -42,8 +42,8 @@ def test_the_chart_places_points_by_date_and_value_with_title_desc_and_a_title_p
     assert svg.startswith("<svg") and svg.endswith("</svg>") and 'role="img"' in svg
     assert "<title>GAIS over the course</title>" in svg
     assert "<desc>3 scores from 2026-01-05 to 2026-02-02, lower is better: 2026-01-05 5 words" in svg
-    # x from the left edge (36) to the right (468) by days; y from the top (14, value 5) to the bottom (150, value 1)
-    assert 'points="36.0,14.0 252.0,82.0 468.0,150.0"' in svg
+    # x from the left edge (36) to the right (456) by days; y from the top (14, value 5) to the bottom (150, value 1)
+    assert 'points="36.0,14.0 246.0,82.0 456.0,150.0"' in svg
     assert svg.count("<circle") == 3 and "<title>2026-01-19: 3 words</title>" in svg
 
 
@@ -56,7 +56,7 @@ def test_the_chart_escapes_every_text_it_is_given():
 
 
 def test_a_chart_of_one_point_or_none_is_still_drawn():
-    assert "cx=\"252.0\"" in outcomes.chart_svg(series((0, 3)), title="t")
+    assert "cx=\"246.0\"" in outcomes.chart_svg(series((0, 3)), title="t")
     assert "<desc>No scores yet.</desc>" in outcomes.chart_svg(series(), title="t")
 
 
@@ -161,7 +161,8 @@ def test_the_form_shows_only_the_courses_scales_and_refuses_off_scale_at_the_fie
     assert [s.code for s in scales] == ["gais", "satisfaction"]
     assert not form.is_valid()
     assert form.errors == {f"scale_{scales[0].pk}": ["Enter a whole number from 1 to 5."]}
-    assert "1: 1 Exceptional improvement" in str(form.fields[f"scale_{scales[0].pk}"].help_text)
+    help_text = str(form.fields[f"scale_{scales[0].pk}"].help_text)
+    assert "From 1 to 5. 1 Exceptional improvement; 2 Very improved" in help_text
 
 
 # --- Pages -------------------------------------------------------------------------------------------------------

@@ -14,8 +14,8 @@ class OutcomeScoresForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.scales = scales
         for scale in scales:
-            labels = "; ".join(f"{value}: {scale.labels[str(value)]}" for value in range(scale.min_value,
-                               scale.max_value + 1) if str(value) in scale.labels)
+            values = range(scale.min_value, scale.max_value + 1)
+            labels = "; ".join(scale.labels[str(value)] for value in values if str(value) in scale.labels)
             self.fields[f"scale_{scale.pk}"] = forms.IntegerField(
                 label=scale.name_shown, required=False, initial=(initial_values or {}).get(scale.pk),
                 help_text=_("From %(low)s to %(high)s. %(labels)s") % {

@@ -36,7 +36,7 @@ class Series:
 
 
 WIDTH, HEIGHT = 480, 180
-LEFT, RIGHT, TOP, BOTTOM = 36, 12, 14, 30
+LEFT, RIGHT, TOP, BOTTOM = 36, 24, 14, 30
 
 
 def chart_svg(series: Series, *, title: str) -> str:
@@ -66,8 +66,9 @@ def chart_svg(series: Series, *, title: str) -> str:
     else:
         desc = _("No scores yet.")
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="outcome-chart" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'role="img" width="100%" style="max-width:{WIDTH}px">',
+        # Sized by attributes and Bootstrap's img-fluid (the pages' CSP allows no inline style).
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="outcome-chart img-fluid" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'width="{WIDTH}" height="{HEIGHT}" role="img">',
         f"<title>{escape(title)}</title>",
         f"<desc>{escape(desc)}</desc>",
         f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}" fill="none" stroke="#999"/>',
