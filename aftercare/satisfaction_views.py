@@ -5,6 +5,8 @@ five big buttons (1 very dissatisfied .. 5 very satisfied). One answer per sessi
 same link replaces the first (she may change her mind while the link lasts), recorded as hers in the history.
 """
 
+from typing import cast
+
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -14,7 +16,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 
-from treatments.models import OutcomeScale, OutcomeScore, Session
+from treatments.models import Course, OutcomeScale, OutcomeScore, Session
 from treatments.outcome_services import outcome_scores_record
 
 from .links import read_satisfaction_token
@@ -33,8 +35,11 @@ class SatisfactionView(View):
             return None, None, "expired"
         except signing.BadSignature:
             return None, None, "invalid"
-        session = (Session.objects.select_related("patient", "area", "indication", "course")
-                   .filter(pk=data.get("s"), course__isnull=False).first())
+        session_pk = data.get("s")  # a token without one names no session (rather than querying pk=None: none)
+        session = None if session_pk is None else (
+            Session.objects.select_related("patient", "area", "indication", "course")
+            .filter(pk=session_pk, course__isnull=False).first()
+        )
         scale = OutcomeScale.objects.filter(code=SATISFACTION_SCALE, active=True, answered_by_patient=True).first()
         if session is None or scale is None:
             return None, None, "invalid"
@@ -60,16 +65,18 @@ class SatisfactionView(View):
         session, scale, problem = self._load(token)
         if problem:
             return self._refuse(request, problem)
+        assert session is not None and scale is not None  # _load gives both when there is no problem
         return self._page(request, session, scale)
 
     def post(self, request, token: str):
         session, scale, problem = self._load(token)
         if problem:
             return self._refuse(request, problem)
+        assert session is not None and scale is not None  # _load gives both when there is no problem
         try:
             value = int(request.POST.get("value", ""))
-            outcome_scores_record(course=session.course, session=session, values={scale.pk: value}, by=None,
-                                  by_patient=True)
+            course = cast(Course, session.course)  # course__isnull=False in _load
+            outcome_scores_record(course=course, session=session, values={scale.pk: value}, by=None, by_patient=True)
         except (ValueError, ValidationError):
             with translation.override(session.patient.language):
                 error = _("Please choose one of the five answers.")
