@@ -25,7 +25,8 @@ class OutcomeScoresForm(forms.Form):
             )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what Form.clean() returns (typed as optional)
         for scale in self.scales:
             name = f"scale_{scale.pk}"
             value = data.get(name)
