@@ -68,7 +68,9 @@ class ReminderEmail(EmailMultiAlternatives):
         return msg
 
 
-def render_reminder(reminder: Reminder, *, texts: ReminderTexts | None = None) -> EmailMultiAlternatives:
+def render_reminder(
+    reminder: Reminder, *, texts: ReminderTexts | None = None, intake_url: str = ""
+) -> EmailMultiAlternatives:
     texts = texts or ReminderTexts()
     session = reminder.session
     patient = session.patient
@@ -96,6 +98,8 @@ def render_reminder(reminder: Reminder, *, texts: ReminderTexts | None = None) -
         "satisfaction_url": satisfaction_url(session_id=session.pk)
         if kind == ReminderKind.RECOVERY_REVIEW and session.course_id else "",
         "unsubscribe_url": unsubscribe_url(patient_id=patient.pk),
+        # Her own intake link in a booking confirmation, when she has no screening valid at the session (issue 15).
+        "intake_url": intake_url,
         "clinic_name": settings.CLINIC_NAME,
         "clinic_phone": settings.CLINIC_PHONE,
         "language": language,

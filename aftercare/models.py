@@ -108,6 +108,11 @@ class Reminder(models.Model):
     sequence = models.PositiveSmallIntegerField(
         _("version"), default=0, help_text="Bumped each time the row is pending again."
     )
+    # The booking confirmation's link to her own intake (issue 15), when she had no screening valid at the session:
+    # the one live link of this email. A retried send replaces it (aftercare/intake_links.py).
+    intake_invitation = models.ForeignKey(
+        "patients.IntakeInvitation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -25,6 +25,7 @@ from meso_clinic.core.clock import clinic_zone
 
 from . import emails
 from .emails import message_id, render_reminder
+from .intake_links import booking_intake_url
 from .models import AftercarePlan, Reminder, SideEffectReport
 from .schedule import (
     APPOINTMENT_KINDS,
@@ -343,7 +344,9 @@ def _send_one(reminder: Reminder, texts: emails.ReminderTexts, *, now: dt.dateti
         )
         return "cancelled"
     try:
-        email = render_reminder(reminder, texts=texts)
+        # Her intake link (a booking confirmation, no screening valid at the session): a new one per try, the
+        # earlier one spent (aftercare/intake_links.py).
+        email = render_reminder(reminder, texts=texts, intake_url=booking_intake_url(reminder, now=now))
         emails.connection.send(email)  # this process's connection, kept open across sends
     except (smtplib.SMTPException, OSError) as error:  # socket timeouts are OSErrors
         return _record_failure(reminder, error, now=now)

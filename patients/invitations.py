@@ -57,9 +57,12 @@ class LinkProblem(Exception):
 
 
 def invitation_create(
-    *, patient: Patient, created_by: User, channel: str, at: dt.datetime | None = None
+    *, patient: Patient, created_by: User, channel: str, at: dt.datetime | None = None,
+    until: dt.datetime | None = None, draft: dict[str, str] | None = None,
 ) -> tuple[IntakeInvitation, str]:
-    """A new invitation and its token (returned once, never stored). The tablet's lasts the visit, a link days."""
+    """A new invitation and its token (returned once, never stored). The tablet's lasts the visit, a link days;
+    neither outlasts `until` (a booking confirmation's link ends at the session). `draft`: answers carried over
+    from an invitation this one replaces."""
     at = at or timezone.now()
     token = secrets.token_urlsafe(TOKEN_BYTES)
     lasts = (
@@ -73,7 +76,8 @@ def invitation_create(
         channel=channel,
         created_by=created_by,
         created_at=at,
-        expires_at=at + lasts,
+        expires_at=min(at + lasts, until) if until is not None else at + lasts,
+        draft=draft or {},
     )
     return invitation, token
 

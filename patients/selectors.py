@@ -281,6 +281,17 @@ def _with_outcome_labels(findings: list[dict]) -> list[dict]:
     return [{**f, "outcome_label": finding_outcome_label(f.get("outcome", ""))} for f in findings]
 
 
+def intake_needed(*, patient: Patient, on: dt.date) -> bool:
+    """Whether she should answer the intake before a session on the clinic-local day `on`: she has neither an
+    approval valid that day nor a screening waiting for a physician's review (issue 15: the booking confirmation
+    then carries her own intake link)."""
+    screenings = EligibilityScreening.objects.filter(patient=patient)
+    if screenings.filter(decision="", hard_stop=False).exists():
+        return False
+    approvals = screenings.filter(decision=Decision.APPROVED, valid_until__gte=on)
+    return not any(s.is_valid_approval_on(on) for s in approvals)
+
+
 def review_queue() -> QuerySet[EligibilityScreening]:
     """Screenings waiting for a physician, oldest first."""
     return (
