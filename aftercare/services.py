@@ -298,7 +298,10 @@ def reminders_send(*, reminder_ids: list[int], token: str, now: dt.datetime | No
             attempts=F("attempts") + 1,
             lease_expires_at=now + dt.timedelta(seconds=settings.REMINDER_LEASE_SECONDS),
         )
-    reminders = Reminder.objects.select_related("session__patient").in_bulk(mine)
+    # The area and indication come along: her email names the treatment in her language (no query per email).
+    reminders = Reminder.objects.select_related(
+        "session__patient", "session__area", "session__indication"
+    ).in_bulk(mine)
     texts = emails.ReminderTexts()
     pending = [pk for pk in ids if pk in reminders]
     for position, pk in enumerate(pending):

@@ -66,7 +66,7 @@ def test_she_signs_in_her_language_and_an_empty_pad_is_refused(client, submitted
     assert text.title in page and '<html lang="tr">' in page
     empty = {"text": text.pk, "signed_name": "Zeynep Arslan", "signature": ""}
     refused = client.post(url, empty, HTTP_USER_AGENT=PHONE)
-    assert refused.status_code == 200 and "Please sign in the box" in refused.content.decode()
+    assert refused.status_code == 200 and "Lütfen kutunun içine parmağınızla" in refused.content.decode()  # in Turkish
     assert 'value="Zeynep Arslan"' in refused.content.decode()  # her typed name is kept
     assert not Consent.objects.exists()
     signed = client.post(url, {"text": text.pk, "signed_name": " Zeynep  Arslan ", "signature": png_data_url()},
