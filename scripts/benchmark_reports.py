@@ -52,7 +52,7 @@ def main() -> None:
     }
     print(f"database {connection.settings_dict['NAME']}: {Session.objects.count():,} sessions")
     for label, query in cases.items():
-        def page():
+        def page(query=query):
             request = factory.get("/reports/", query)
             request.user = user
             request.session = SessionBase()
@@ -66,7 +66,7 @@ def main() -> None:
         flt = report_views.ReportFilterForm(query or None).report_filter()
         for name in ("sessions_per_area_month", "no_shows_per_month", "course_outcomes", "side_effects_per_batch",
                      "outcome_change_per_indication"):
-            best, median = timed(lambda: getattr(reports, name)(flt), runs=5)
+            best, median = timed(lambda name=name, flt=flt: getattr(reports, name)(flt), runs=5)
             print(f"  {name}: best {best:.0f} ms, median {median:.0f} ms")
 
 
