@@ -3,19 +3,23 @@
 Monday 14 December 2026, 09:00 in Istanbul. Selin at the front desk registers Deniz Kaya (Turkish,
 consents to aftercare emails) and takes the intake: Deniz takes ibuprofen, so the screening needs a
 physician's review. Dr. Yılmaz approves it with a reason, plans a course of the skin area and records
-Deniz's consent to it. Ayşe, the nurse, applies a patch test with the vitamin complex. Dr. Yılmaz books
-the first session for twenty minutes later and tries to sign it off: refused, because the patch test is
-too recent (the reason is on the page); he cancels it.
+Deniz's consent to it. Ayşe, the nurse, applies a patch test with the vitamin complex. Dr. Yılmaz, from
+the patient page's "Book the next session", asks for ten minutes later: refused at the field, before the
+patch test can be read, with the earliest moment (Tuesday 09:20); he takes the nearest valid time offered
+(Tuesday morning), booked but not ready yet.
 
-Tuesday 09:25: Ayşe reads the patch test, no reaction. Dr. Yılmaz books the session again, checks that
-Deniz is ready, and signs it off at the booked time with the batch used. The aftercare sheet (Turkish)
-reaches a local SMTP server at once; "you can wash the area again" is due 15 hours later, in the night,
-so it waits for the end of quiet hours (Wednesday 08:00) and arrives then, not a second earlier.
+Tuesday, at the booked time: the patch test is not read yet, so his sign-off is refused (the reason is on
+the page). Ayşe reads it five minutes later, no reaction; the session was judged at its time, before the
+reading, so Dr. Yılmaz moves it a quarter of an hour, sees that Deniz is ready, and signs it off then with
+the batch used. The aftercare sheet (Turkish) reaches a local SMTP server at once; "you can wash the area
+again" is due 15 hours later, in the night, so it waits for the end of quiet hours (Wednesday 08:00) and
+arrives then, not a second earlier.
 
 Wednesday 08:00: Deniz opens the link in that email on her phone and reports itching. Dr. Yılmaz sees
 one open report on his dashboard, opens it and closes it with a note.
 
-Also: a 17-year-old cannot be treated, and the pages say why.
+Also: a 17-year-old cannot be treated, and the pages say why (the patient page as soon as she is registered,
+the rules when an intake is taken anyway, the booking page with no form).
 
 Every page on the way is checked with axe-core (no serious or critical violations), every form field
 has a label and no status is shown by colour alone (tests/fixtures/a11y.py).
@@ -55,6 +59,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TZ = dt.timezone(dt.timedelta(hours=3))  # Istanbul: UTC+03:00 all year
 MONDAY = dt.datetime(2026, 12, 14, 9, 0, tzinfo=TZ)
+PATCH_READABLE = MONDAY + dt.timedelta(days=1, minutes=20)  # applied Monday 09:20, read from 24 hours later
 LOT = "VC-2612-B"
 INDICATION = "Skin rejuvenation: Wrinkles"
 APPROVAL_REASON = "Ibuprofen only now and then; she pauses it 3 days before and after each session."
@@ -116,7 +121,9 @@ def mail_out(request, smtp_server, live_server, settings):
     return dispatch
 
 
-def register_and_take_intake(page, axe, *, given: str, family: str, born: str, email: str) -> None:
+def register_and_take_intake(
+    page, axe, *, given: str, family: str, born: str, email: str, take_intake: bool = True
+) -> None:
     """Reception, from the dashboard: register a patient, then take the intake (the NSAID questions are left
     to the caller: every other yes/no question is answered No and every text "none")."""
     axe(page, "dashboard (reception)")
@@ -134,8 +141,14 @@ def register_and_take_intake(page, axe, *, given: str, family: str, born: str, e
     page.get_by_role("button", name="Register patient").click()
     expect(status_message(page, f"{given} {family} is registered.")).to_be_visible()
     axe(page, "patient page, just registered")
+    if not take_intake:
+        return
+    expect(page.get_by_test_id("primary-action")).to_have_text("Take intake questionnaire")  # the first step
+    page.get_by_test_id("primary-action").click()
+    take_the_questionnaire(page, axe, given=given, family=family)
 
-    page.get_by_role("link", name="Take intake questionnaire").click()
+
+def take_the_questionnaire(page, axe, *, given: str, family: str) -> None:
     expect(page.get_by_role("heading", name=f"Intake questionnaire: {given} {family}")).to_be_visible()
     axe(page, "intake questionnaire")
     for text in top_level_questions("yes_no"):
@@ -189,7 +202,7 @@ def test_a_clinic_day_from_registration_to_a_closed_side_effect_report(
         sign_in(page, "dr_yilmaz", PASSWORD)
         expect(page.get_by_test_id("awaiting-review")).to_have_text("1")
         axe(page, "dashboard (physician)")
-        page.get_by_role("link", name="Review queue").click()
+        page.get_by_role("link", name="Review queue", exact=True).click()
         axe(page, "review queue")
         row = page.get_by_role("row").filter(has_text="Deniz Kaya")
         expect(row).to_contain_text("Takes an anti-inflammatory drug")
@@ -231,11 +244,12 @@ def test_a_clinic_day_from_registration_to_a_closed_side_effect_report(
         page.get_by_label(VITAMINS).check()
         page.get_by_role("button", name="Record patch test").click()
         expect(status_message(page, "Patch test recorded. It can be read from 15 Dec 2026 09:20.")).to_be_visible()
-        expect(page.get_by_role("listitem").filter(has_text=VITAMINS)).to_contain_text("Not read yet")
+        patch_test_item = page.get_by_role("listitem").filter(has_text=f"14 Dec 2026 09:20: {VITAMINS}")
+        expect(patch_test_item).to_contain_text("Not read yet")
         axe(page, "patient page, patch test not read yet")
         sign_out(page, "Ayşe")
 
-        # --- 09:25, refused: a session before the 24-hour read --------------------------------------------
+        # --- 09:25, refused: a session before the patch test can be read; the earliest time offered instead ----
         clock.move_to(MONDAY + dt.timedelta(minutes=25), tick=True)
         sign_in(page, "dr_yilmaz", PASSWORD)
         open_patient(page, "Kaya, Deniz", "Deniz Kaya")
@@ -244,33 +258,47 @@ def test_a_clinic_day_from_registration_to_a_closed_side_effect_report(
         too_soon = MONDAY + dt.timedelta(minutes=35)
         book(page, at=too_soon, course=course_label)
         page.get_by_role("button", name="Book session").click()
-        expect(status_message(page, "Session booked, but the patient is not ready yet")).to_be_visible()
-        too_recent = (
-            f"The patch test for {VITAMINS} applied 14 Dec 2026 09:20 is too recent; "
-            "it can be used from 15 Dec 2026 09:20."
+        expect(page.get_by_text("Before the patch test can be read: treatment can start from")).to_contain_text(
+            "15 Dec 2026 09:20"
         )
-        expect(page.get_by_test_id("readiness").get_by_role("listitem").filter(has_text=too_recent)).to_be_visible()
+        assert not Session.objects.exists()  # refused at the field: nothing booked
+        expect(page.get_by_test_id("earliest")).to_contain_text("Tue 15 Dec 2026 09:20")  # for the chosen products
+        axe(page, "book a session, refused before the patch test can be read")
+        page.screenshot(path=screenshot_path("clinic-day-1-refused-before-24h"), full_page=True)
+        page.get_by_test_id("pick-slot").first.click()  # the nearest valid time re-fills the form and checks it
+        offered = page.get_by_label("Date and time").input_value()
+        assert local(PATCH_READABLE) <= offered < "2026-12-16"
+        page.get_by_role("button", name="Book session").click()
+        expect(status_message(page, "Session booked, but the patient is not ready yet")).to_be_visible()
+        unread = f"The patch test for {VITAMINS} applied 14 Dec 2026 09:20 has not been read yet"
+        not_read = page.get_by_test_id("readiness").get_by_role("listitem").filter(has_text=unread)
+        expect(not_read).to_be_visible()
         axe(page, "session, not ready")
+        booked = Session.objects.get(patient=patient)
+        assert booked.scheduled_at >= PATCH_READABLE and local(booked.scheduled_at) == offered
+        sign_out(page, "Mehmet")
 
-        clock.move_to(too_soon, tick=True)  # Deniz is in the room at the booked time
-        page.reload()
+        # --- Tuesday, the booked time: Deniz is in the room, the patch test is not read yet: sign-off refused ----
+        clock.move_to(booked.scheduled_at, tick=True)
+        sign_in(page, "dr_yilmaz", PASSWORD)
+        open_patient(page, "Kaya, Deniz", "Deniz Kaya")
+        page.get_by_test_id("patient-sessions").get_by_role("listitem").filter(has_text="Booked").get_by_role(
+            "link"
+        ).first.click()
         page.get_by_label(f"Batch of {VITAMINS}").select_option(label=f"Lot {LOT}, expires 31 Dec 2027")
         page.get_by_label("health and medicines have not changed").check()
         page.get_by_role("button", name="Sign off as performed").click()
         refusal = page.get_by_role("alert").filter(has_text="Not saved:")
-        expect(refusal).to_contain_text(too_recent)
+        expect(refusal).to_contain_text(unread)
         expect(page.get_by_test_id("session-status")).to_have_text("Booked")
         axe(page, "session, sign-off refused")
-        page.screenshot(path=screenshot_path("clinic-day-1-refused-before-24h"), full_page=True)
-        page.get_by_role("link", name="Cancel session…").click()  # a confirmation with the reason first
-        page.get_by_label("The patient is not ready for treatment (screening, patch test or consent).").check()
-        page.get_by_role("button", name="Yes, cancel the session").click()
-        expect(status_message(page, "Session cancelled.")).to_be_visible()
-        assert Session.objects.get(patient=patient).status == Session.Status.CANCELLED
+        page.screenshot(path=screenshot_path("clinic-day-1b-sign-off-refused"), full_page=True)
+        booked.refresh_from_db()
+        assert booked.status == Session.Status.BOOKED
         sign_out(page, "Mehmet")
 
-        # --- Tuesday 09:25: the reading, no reaction --------------------------------------------------------
-        tuesday = MONDAY + dt.timedelta(days=1, minutes=25)
+        # --- Five minutes later: the reading, no reaction ---------------------------------------------------
+        tuesday = booked.scheduled_at + dt.timedelta(minutes=5)
         clock.move_to(tuesday, tick=True)
         sign_in(page, "ayse", PASSWORD)
         page.get_by_role("link", name="Patch tests", exact=True).click()
@@ -282,26 +310,31 @@ def test_a_clinic_day_from_registration_to_a_closed_side_effect_report(
         page.get_by_label("No reaction").check()
         page.get_by_role("button", name="Record reading").click()
         expect(status_message(page, "Reading recorded.")).to_be_visible()
-        expect(page.get_by_test_id("patch-result")).to_contain_text("No reaction, read 15 Dec 2026 09:25 by Ayşe")
+        read_at = timezone.localtime(tuesday).strftime("%H:%M")
+        expect(page.get_by_test_id("patch-result")).to_contain_text(f"No reaction, read 15 Dec 2026 {read_at} by Ayşe")
         axe(page, "patch test, read")
         assert PatchTest.objects.get(patient=patient).result == "no_reaction"
         sign_out(page, "Ayşe")
 
-        # --- 09:30: Dr. Yılmaz books the first session of the course and performs it with the batch -------
+        # --- Five minutes later: read after the booked time, so Dr. Yılmaz moves the session past the reading ----
         clock.move_to(tuesday + dt.timedelta(minutes=5), tick=True)
         sign_in(page, "dr_yilmaz", PASSWORD)
         open_patient(page, "Kaya, Deniz", "Deniz Kaya")
-        expect(page.get_by_test_id("primary-action")).to_have_text("Book the next session")
-        page.get_by_test_id("primary-action").click()
-        booked_for = tuesday + dt.timedelta(minutes=15)  # 09:40
-        book(page, at=booked_for, course=course_label)
-        page.get_by_role("button", name="Check readiness first").click()
+        page.get_by_test_id("patient-sessions").get_by_role("listitem").filter(has_text="Booked").get_by_role(
+            "link"
+        ).first.click()
+        expect(page.get_by_test_id("readiness")).to_contain_text(  # judged at the booked time, before the reading
+            f"The patch test for {VITAMINS} applied 14 Dec 2026 09:20 was not read yet at the session"
+        )
+        booked_for = booked.scheduled_at + dt.timedelta(minutes=15)  # the next quarter hour after the reading
+        page.get_by_label("New date and time").fill(local(booked_for))
+        page.get_by_role("button", name="Move the session").click()
         expect(page.get_by_test_id("readiness")).to_contain_text(
             "Ready: approved screening, negative patch tests and consent are in place."
         )
-        axe(page, "book a session, ready")
-        page.get_by_role("button", name="Book session").click()
-        expect(status_message(page, "Session booked. The patient is ready for it.")).to_be_visible()
+        axe(page, "session moved, ready")
+        booked.refresh_from_db()
+        assert booked.scheduled_at == booked_for and booked.status == Session.Status.BOOKED
 
         clock.move_to(booked_for, tick=True)
         page.reload()
@@ -338,7 +371,7 @@ def test_a_clinic_day_from_registration_to_a_closed_side_effect_report(
         assert "Merhaba Deniz" in text and "İlk 10-15 saat boyunca uygulama bölgesine su değdirmeyin." in text
         wait_until_marked(reminders["aftercare_sheet"])  # before dispatching 22 h later, past its lease
 
-        wash = reminders["wash_makeup_ok"]  # 15 h after 09:40 is 00:40: quiet hours, so 08:00
+        wash = reminders["wash_makeup_ok"]  # 15 h after the morning is past midnight: quiet hours, so 08:00
         assert timezone.localtime(wash.due_at) == dt.datetime(2026, 12, 16, 8, 0, tzinfo=TZ)
         assert mail_out(wash.due_at - dt.timedelta(seconds=1)) == 0  # nothing is sent before it is due
         assert mail_out(wash.due_at) == 1
@@ -399,8 +432,19 @@ def test_a_17_year_old_cannot_be_treated_and_the_pages_say_why(page, axe, recept
     with time_machine.travel(MONDAY, tick=True) as clock:
         sign_in(page, "selin", PASSWORD)
         register_and_take_intake(
-            page, axe, given="Ece", family="Demir", born="2009-06-01", email="ece.demir@example.com"
+            page, axe, given="Ece", family="Demir", born="2009-06-01", email="ece.demir@example.com",
+            take_intake=False,
         )
+        # The patient page says at once why, and offers neither an intake nor any treatment step before she is 18.
+        under_age = "The patient is 17: no one under 18 is treated (she is 18 on 1 June 2027)."
+        expect(page.get_by_test_id("step-screening")).to_contain_text(under_age)
+        expect(page.get_by_test_id("stop-reason")).to_have_text("No treatment can be planned.")
+        expect(page.get_by_test_id("next-actions")).to_have_count(0)
+        expect(page.get_by_role("link", name="Take intake questionnaire")).to_have_count(0)
+        # An intake taken anyway (the questionnaire's typed address) runs the rules, which refuse her too.
+        ece = Patient.objects.get(given_name="Ece")
+        page.goto(f"/patients/{ece.pk}/intake/")
+        take_the_questionnaire(page, axe, given="Ece", family="Demir")
         page.get_by_role("group", name=NSAID, exact=True).get_by_label("No", exact=True).check()
         page.get_by_role("button", name="Save intake").click()
 
@@ -413,11 +457,12 @@ def test_a_17_year_old_cannot_be_treated_and_the_pages_say_why(page, axe, recept
 
         clock.move_to(MONDAY + dt.timedelta(minutes=10), tick=True)
         sign_in(page, "dr_yilmaz", PASSWORD)
-        page.get_by_role("link", name="Review queue").click()
+        page.get_by_role("link", name="Review queue", exact=True).click()
         expect(page.get_by_role("row").filter(has_text="Ece Demir")).to_have_count(0)  # nothing to decide
         open_patient(page, "Demir, Ece", "Ece Demir")
         expect(page.get_by_test_id("eligibility-status")).to_contain_text("Not eligible")
         expect(page.get_by_text("No treatment can be planned.")).to_be_visible()
+        expect(page.get_by_test_id("step-screening")).to_contain_text(under_age)
         axe(page, "patient page, under age")
         page.get_by_role("link", name="Open the latest screening").click()
         expect(page.get_by_text("No one can approve this screening.")).to_be_visible()
@@ -425,16 +470,13 @@ def test_a_17_year_old_cannot_be_treated_and_the_pages_say_why(page, axe, recept
 
         page.get_by_role("link", name="Ece Demir").click()
         expect(page.get_by_test_id("next-actions")).to_have_count(0)  # a hard stop: no treatment action at all
-        page.goto(f"/treatments/patients/{Patient.objects.get(given_name='Ece').pk}/sessions/new/")  # typed address
-        page.get_by_label("Indication").select_option(label=INDICATION)
-        page.get_by_label(VITAMINS).check()
-        page.get_by_label("Fine needles").check()
-        page.get_by_label("Practitioner").select_option(label="Mehmet")
-        page.get_by_label("Date and time").fill(local(MONDAY + dt.timedelta(hours=1)))
-        page.get_by_role("button", name="Check readiness first").click()
-        readiness = page.get_by_test_id("readiness")
-        expect(readiness).to_contain_text("Not ready yet. Missing:")
-        expect(readiness).to_contain_text("The patient is 17 on 14 Dec 2026: no one under 18 is treated.")
+        # The booking page's typed address: no form at all, and the reason (it refused a filled form before).
+        page.goto(f"/treatments/patients/{ece.pk}/sessions/new/")
+        hard_stop = page.get_by_test_id("hard-stop")
+        expect(hard_stop).to_contain_text("This patient cannot be booked.")
+        expect(hard_stop).to_contain_text("under 18")
+        expect(page.get_by_role("button", name="Book session")).to_have_count(0)
+        expect(page.get_by_label("Date and time")).to_have_count(0)
         axe(page, "book a session, under age")
         page.screenshot(path=screenshot_path("clinic-day-4-under-age"), full_page=True)
         assert not Session.objects.exists()

@@ -125,7 +125,7 @@ def test_reception_registers_and_takes_intake_then_physician_approves(page, rece
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     sign_in(page, "dr_yilmaz", PASSWORD)
 
-    page.get_by_role("link", name="Review queue").click()
+    page.get_by_role("link", name="Review queue", exact=True).click()
     expect(page.get_by_role("heading", name="Screenings awaiting review")).to_be_visible()
     row = page.get_by_role("row").filter(has_text="Deniz Kaya")
     expect(row).to_contain_text("Needs physician review")

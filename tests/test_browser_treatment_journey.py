@@ -2,18 +2,21 @@
 
 Zeynep (an adult with an approved screening, set up with the ORM, as is a batch of the vitamin
 complex) comes in on Monday 7 December 2026 at 09:30, clinic time. A nurse applies a patch test with
-the vitamin complex; it cannot be read yet. A physician books a session for a quarter of an hour
-later, sees that the patient is not ready (the patch test is too recent), is refused when she tries
-to sign it off anyway, and cancels it. The next day, 24 hours after the application, the nurse
-reads the test ("No reaction"); the physician records consent, checks readiness ("Ready"), books a
-session and signs it off with the batch and the health confirmation. The patient page then shows
-the session as performed, with the lot number.
+the vitamin complex; it cannot be read yet. A physician asks for a session a quarter of an hour
+later: refused at the field, before the patch test can be read, with the earliest moment; she takes
+the nearest valid time offered (the next morning), booked but not ready. At that time the test is not
+read yet and consent is missing: her sign-off is refused, and she cancels the session. A minute later
+the nurse reads the test ("No reaction"); the physician records consent, checks readiness ("Ready"),
+books a session, finds it in the calendar's day and signs it off with the batch (expired lots are not
+offered) and the health confirmation. The patient page then shows the session as performed, with the
+lot number.
 
 The clock is moved with time_machine (tick=True): the live server runs in this process and sees it.
 The ORM is used only to set up and to check what the pages did.
 """
 
 import datetime as dt
+import re
 from importlib import import_module
 
 import pytest
@@ -120,7 +123,7 @@ def test_patch_test_then_consent_booking_and_sign_off(page, approved_patient, nu
         assert test.read_at is None and test.result == ""
         sign_out(page, "Ayşe")
 
-        # --- Day 1: a session booked too soon is not ready, and its sign-off is refused ---------
+        # --- Day 1: a session before the patch test can be read is refused; the offered time is booked -----
         sign_in(page, "dr_yilmaz", PASSWORD)
         open_patient(page)
         page.get_by_role("link", name="Book a session").click()
@@ -129,20 +132,34 @@ def test_patch_test_then_consent_booking_and_sign_off(page, approved_patient, nu
         fill_booking(page, too_soon, physician)
         page.get_by_role("button", name="Book session").click()
 
+        refused = page.get_by_text("Before the patch test can be read: treatment can start from")
+        expect(refused).to_contain_text("08 Dec 2026 09:30")  # the earliest moment, at the field
+        assert not Session.objects.exists()  # refused: nothing booked
+        page.screenshot(path=screenshot_path("treatment-1c-booking-refused-before-24h"), full_page=True)
+        page.get_by_test_id("pick-slot").first.click()  # the nearest valid time re-fills the form, checked again
+        offered = page.get_by_label("Date and time").input_value()
+        assert "2026-12-08T09:30" <= offered < "2026-12-09"
+        page.get_by_role("button", name="Book session").click()
+
         expect(page.get_by_role("heading", name="Session: Zeynep Arslan")).to_be_visible()
         expect(status_message(page, "Session booked, but the patient is not ready yet")).to_be_visible()
         readiness = page.get_by_test_id("readiness")
         expect(readiness).to_contain_text("Not ready yet. Missing:")
-        patch_reason = (
-            f"The patch test for {VITAMINS} applied 07 Dec 2026 09:30 is too recent; "
-            "it can be used from 08 Dec 2026 09:30."
-        )
+        patch_reason = f"The patch test for {VITAMINS} applied 07 Dec 2026 09:30 has not been read yet"
         expect(readiness.get_by_role("listitem").filter(has_text=patch_reason)).to_be_visible()
         expect(readiness).to_contain_text("No informed consent recorded for this course or session.")
         early = Session.objects.get(patient=patient)
+        assert timezone.localtime(early.scheduled_at).strftime("%Y-%m-%dT%H:%M") == offered
 
-        clock.move_to(too_soon, tick=True)  # the patient is in the room at the booked time
-        page.reload()
+        sign_out(page, "Mehmet")
+
+        # --- Day 2, the booked time: the patient is in the room, the test not read yet: sign-off refused -------
+        clock.move_to(early.scheduled_at, tick=True)
+        sign_in(page, "dr_yilmaz", PASSWORD)
+        open_patient(page)
+        page.get_by_test_id("patient-sessions").get_by_role("listitem").filter(has_text="Booked").get_by_role(
+            "link"
+        ).first.click()
         page.get_by_label(f"Batch of {VITAMINS}").select_option(label=f"Lot {LOT}, expires 31 Dec 2027")
         page.get_by_label("health and medicines have not changed").check()
         page.get_by_role("button", name="Sign off as performed").click()
@@ -162,7 +179,7 @@ def test_patch_test_then_consent_booking_and_sign_off(page, approved_patient, nu
         sign_out(page, "Mehmet")
 
         # --- Day 2, 09:31 (24 hours and a minute later): the nurse reads the test ---------------
-        clock.move_to(START + dt.timedelta(hours=24, minutes=1), tick=True)
+        clock.move_to(max(START + dt.timedelta(hours=24, minutes=1), timezone.now()), tick=True)
         sign_in(page, "ayse", PASSWORD)
         page.get_by_role("link", name="Patch tests", exact=True).click()
         row = page.get_by_role("row").filter(has_text="Zeynep Arslan")
@@ -209,16 +226,18 @@ def test_patch_test_then_consent_booking_and_sign_off(page, approved_patient, nu
         page.screenshot(path=screenshot_path("treatment-3-session-perform-form"), full_page=True)
         session = Session.objects.get(status=Session.Status.BOOKED)
 
-        # At the booked time she finds the session in the day view and signs it off.
+        # At the booked time she finds the session in the calendar's day (it replaced the day view) and signs it off.
         clock.move_to(soon, tick=True)
-        page.get_by_role("link", name="Today", exact=True).click()
-        day_row = page.get_by_role("row").filter(has_text=timezone.localtime(soon).strftime("%H:%M"))
-        expect(day_row).to_contain_text("Ready")
-        page.screenshot(path=screenshot_path("treatment-3c-day-view"), full_page=True)
-        day_row.get_by_role("link", name="Zeynep Arslan").click()
+        page.get_by_role("link", name="Calendar", exact=True).click()
+        page.get_by_role("link", name="Day", exact=True).click()
+        block = page.get_by_test_id("cal-block").filter(has_text=timezone.localtime(soon).strftime("%H:%M–"))
+        expect(block).to_contain_text("Zeynep Arslan")
+        expect(block).to_contain_text("Ready")
+        page.screenshot(path=screenshot_path("treatment-3c-calendar-day"), full_page=True)
+        block.click()
         expect(page.get_by_label("Performed at")).to_have_value(timezone.localtime(soon).strftime("%Y-%m-%dT%H:%M"))
         batch = page.get_by_label(f"Batch of {VITAMINS}")
-        expect(batch.get_by_role("option", name=f"Lot {OLD_LOT}, expires 30 Nov 2026 (EXPIRED)")).to_have_count(1)
+        expect(batch.get_by_role("option", name=re.compile(f"Lot {OLD_LOT}"))).to_have_count(0)  # expired: not offered
         batch.select_option(label=f"Lot {LOT}, expires 31 Dec 2027")
         page.get_by_label("health and medicines have not changed").check()
         page.get_by_role("button", name="Sign off as performed").click()
