@@ -14,6 +14,7 @@ from meso_clinic.overview.next_steps import (
     CourseFacts,
     State,
     StatusFacts,
+    judged_at,
     patient_checklist,
 )
 from patients.services import screening_take
@@ -159,6 +160,28 @@ def test_an_approval_valid_today_but_not_on_the_booked_day_is_to_renew():
     assert "expired on 20 Dec 2026" in c.steps[0].text
 
 
+def test_todays_session_past_its_start_is_still_the_one_to_open():
+    """Booked at 10:00, now 10:20 (the patient in the room, still booked), her test read negative at 10:05: judged
+    now, not at the booked start, the patch test is done and the primary action opens the session."""
+    ten = NOW.replace(hour=10)
+    now = ten + 20 * dt.timedelta(minutes=1)
+    minute = dt.timedelta(minutes=1)
+    test = negative_test(applied_at=ten - DAY - 10 * minute, read_after=DAY + 15 * minute)
+    at = judged_at(now=now, session_at=ten)
+    assert at == now
+    clearances = patch_tests.clearance(product_ids=[7], tests=[test], session_at=at, rules=RULES, tz=TZ,
+                                       product_names={7: VITAMINS})
+    c = patient_checklist(
+        now=now, tz=TZ, status=APPROVED, age=36, min_age_years=18, date_of_birth=dt.date(1990, 3, 15),
+        readiness=READY, clearances=clearances, tests=[test], rules=RULES, product_names={7: VITAMINS},
+        consent=ConsentFacts(NOW.date(), "Wrinkles"), booked=BookedSession(ten, ready=True),
+        course=CourseFacts("Wrinkles", done=0, planned=4, booked=1, active=True), allowed=EVERYTHING,
+    )
+    assert states(c)["patch_test"] is State.DONE
+    assert c.primary is Action.OPEN_SESSION
+    assert Action.APPLY_PATCH_TEST not in (c.primary, *(s.action for s in c.steps))
+
+
 # --- The page ------------------------------------------------------------------------------------------------
 
 
@@ -229,3 +252,30 @@ def test_the_page_for_a_hard_stop(client, reception, physician):
     for action in ("Apply patch test", "Record consent", "Plan a course", "Book a session", "Book the next session",
                    "Take intake questionnaire", 'data-testid="primary-action"'):
         assert action not in html, action
+
+
+@pytest.mark.django_db
+def test_the_page_once_todays_session_has_begun(client, reception, nurse, physician):
+    """Booked at 10:00, now 10:20, the patient in the room (still booked) and her patch test read negative at 10:05,
+    after the booked start: the session is still the next one, the patch test is done, and the primary action opens
+    the session (not "Apply patch test")."""
+    ten = dt.datetime(2026, 12, 15, 10, 0, tzinfo=TZ)
+    patient = make_patient(dt.date(1990, 3, 15))
+    with time_machine.travel(ten - DAY, tick=False):
+        approved_screening(patient, taken_by=reception, physician=physician, at=ten - 3 * DAY)
+        # Applied yesterday 09:50 (readable from 09:50 today), read at 10:05.
+        read_patch_test(patient, [product(VITAMINS)], nurse=nurse, applied_at=ten - DAY - 10 * dt.timedelta(minutes=1),
+                        read_after=DAY + 15 * dt.timedelta(minutes=1))
+        course, _ = course_with_consent(patient, by=reception, at=ten - 2 * DAY)
+        session = session_book(
+            patient=patient, course=course, indication=course.indication, products=[product(VITAMINS)],
+            technique="needles", practitioner=physician, supervising_physician=physician, scheduled_at=ten,
+            booked_by=reception,
+        )
+    with time_machine.travel(ten + 20 * dt.timedelta(minutes=1), tick=False):
+        client.force_login(reception)
+        html = page_steps(client, patient)
+    assert step_state(html, "patch_test") == "done"
+    assert "Needed before the first session." not in html
+    assert primary(html) == "Open today&#x27;s session"
+    assert f'href="/treatments/sessions/{session.pk}/" data-testid="primary-action"' in html

@@ -362,6 +362,13 @@ def _next_session_step(
     return Step("next_session", title, State.TODO, text, Action.BOOK_NEXT)
 
 
+def judged_at(*, now: datetime, session_at: datetime) -> datetime:
+    """The moment the booked session's readiness and patch tests are judged at: its start, or now once the start
+    has passed (the patient is in the room, the session still booked or arrived). A negative reading taken after
+    the booked start still clears the session then, as the perform gate judges it when it is performed."""
+    return max(session_at, now)
+
+
 def birthday(date_of_birth: date, years: int) -> date:
     """The day she turns `years`: 29 February is 1 March in a common year, as patients.eligibility.age_on counts."""
     try:

@@ -149,7 +149,8 @@ def checklist_for(
         refs = split_product_refs(session.product_refs)
         names.update((pid, name) for pid, _required, name in refs)
         products = [Product(pk=pid, name=name, patch_test_required=required) for pid, required, name in refs]
-        at, course_id = session.scheduled_at, session.course_id
+        # Today's session counts until performed or cancelled, whatever the clock; past its start, judged now.
+        at, course_id = next_steps.judged_at(now=now, session_at=session.scheduled_at), session.course_id
     else:
         # No session booked: the products of her latest patch test, as they stand now.
         latest_test = facts.tests[0] if facts.tests else None
