@@ -333,6 +333,35 @@ def test_suggestions_for_the_next_session_are_free_slots_linking_to_the_pre_fill
     assert opened.context["form"]["scheduled_at"].value() == "2026-12-08T09:00"
 
 
+def test_a_courses_first_session_is_offered_from_the_reading_of_its_pending_patch_test(
+    client, reception, nurse, physician, patient, hours, rooms
+):
+    """"Book the next session" for a course with no session yet and a patch test applied now: the form pre-selects
+    the tested products, and the earliest moment and the suggestions use them (the reading, 24 h later), so every
+    time offered is one the form accepts."""
+    approved_screening(patient, taken_by=reception, physician=physician, at=NOW - 2 * DAY)
+    course, _ = course_with_consent(patient, by=physician, at=NOW - DAY)
+    patch_test_apply(patient=patient, products=[product(VITAMINS)], site="forearm", applied_by=nurse)
+    client.force_login(reception)
+    response = client.get(book_url(patient), {"course": course.pk})
+    assert response.context["earliest"].at == NOW + 24 * HOUR  # readable from Tue 24 Nov 12:30
+    form = response.context["form"]
+    assert [int(pk) for pk in form["products"].value()] == [product(VITAMINS).pk]
+    suggestions = response.context["suggestions"]
+    assert suggestions and all(s["at"] >= NOW + 24 * HOUR for s in suggestions)
+    assert form["scheduled_at"].value() == local(suggestions[0]["at"])
+    for s in suggestions:
+        data = form_data(nurse, physician, when=s["at"], room=s["room"], practitioner=s["practitioner"].pk,
+                         course=course.pk, check="1")
+        del data["book"]
+        checked = client.post(book_url(patient), data)
+        assert errors_of(checked) == {}, s["at"]
+    first = suggestions[0]
+    booked = client.post(book_url(patient), form_data(nurse, physician, when=first["at"], room=first["room"],
+                                                      practitioner=first["practitioner"].pk, course=course.pk))
+    assert booked.status_code == 302 and Session.objects.get().scheduled_at == first["at"]
+
+
 # --- the service under locks, and moving --------------------------------------------------------------------
 
 

@@ -317,8 +317,19 @@ class SessionBookView(PatientFormView):
         )
 
     def initial_products(self):
-        last = self.last_course_session()
-        return list(last.products.all()) if last is not None else []
+        """The products the form pre-selects, which the earliest moment and the suggestions are judged with: the
+        course's last session's; for its first session, those of her latest patch test (what she is being tested
+        for), so that a pending test's reading is waited for and every time offered is one the form accepts."""
+        if not hasattr(self, "_initial_products"):
+            last = self.last_course_session()
+            if last is not None:
+                self._initial_products = list(last.products.all())
+            elif self.course() is not None:
+                test = PatchTest.objects.filter(patient=self.patient).order_by("-applied_at", "-pk").first()
+                self._initial_products = list(test.products.filter(active=True)) if test is not None else []
+            else:
+                self._initial_products = []
+        return self._initial_products
 
     def get_initial(self):
         initial: dict[str, Any] = {}
@@ -328,9 +339,10 @@ class SessionBookView(PatientFormView):
         if course is not None:  # the course's area and indication; its last session's products and people
             initial.update(course=course, indication=course.indication)
             last = self.last_course_session()
+            initial["products"] = self.initial_products()
             if last is not None:
                 initial.update(
-                    products=list(last.products.all()), technique=last.technique,
+                    technique=last.technique,
                     anaesthetic_cream=last.anaesthetic_cream, supervising_physician=last.supervising_physician,
                     duration_minutes=last.duration_minutes,
                 )
