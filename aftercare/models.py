@@ -111,7 +111,12 @@ class Reminder(models.Model):
     # The booking confirmation's link to her own intake (issue 15), when she had no screening valid at the session:
     # the one live link of this email. A retried send replaces it (aftercare/intake_links.py).
     intake_invitation = models.ForeignKey(
-        "patients.IntakeInvitation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "patients.IntakeInvitation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("intake link"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
