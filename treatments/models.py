@@ -29,6 +29,21 @@ def in_language(language: str | None, english: str, turkish: str) -> str:
     return turkish if turkish and (language or "").split("-")[0] == "tr" else english
 
 
+class NamedInTwoLanguages:
+    """A catalogue record with an English `name` and a Turkish `name_tr` (blank: the English one is shown)."""
+
+    name: str
+    name_tr: str
+
+    def name_in(self, language: str | None) -> str:
+        return in_language(language, self.name, self.name_tr)
+
+    @property
+    def name_shown(self) -> str:
+        """The name in the active language: the staff member's page, or hers (her pages, {% language %})."""
+        return self.name_in(get_language())
+
+
 class Category(models.TextChoices):
     SKIN = "skin", _("Skin")
     HAIR = "hair", _("Hair")
@@ -37,7 +52,7 @@ class Category(models.TextChoices):
     VASCULAR = "vascular", _("Vascular")
 
 
-class TreatmentArea(models.Model):
+class TreatmentArea(NamedInTwoLanguages, models.Model):
     """A catalogue entry: one category with its indications, texts and typical course."""
 
     category = models.CharField(_("category"), max_length=12, choices=Category.choices, unique=True)
@@ -71,19 +86,11 @@ class TreatmentArea(models.Model):
     def __str__(self) -> str:
         return self.name_shown
 
-    def name_in(self, language: str | None) -> str:
-        return in_language(language, self.name, self.name_tr)
-
-    @property
-    def name_shown(self) -> str:
-        """The name in the active language: the staff member's page, or hers (her pages, {% language %})."""
-        return self.name_in(get_language())
-
     def patient_description_in(self, language: str | None) -> str:
         return in_language(language, self.patient_description, self.patient_description_tr)
 
 
-class Indication(models.Model):
+class Indication(NamedInTwoLanguages, models.Model):
     area = models.ForeignKey(TreatmentArea, on_delete=models.PROTECT, related_name="indications",
                              verbose_name=_("treatment area"))
     name = models.CharField(_("name"), max_length=100)
@@ -98,16 +105,8 @@ class Indication(models.Model):
     def __str__(self) -> str:
         return f"{self.name_shown} ({self.area})"
 
-    def name_in(self, language: str | None) -> str:
-        return in_language(language, self.name, self.name_tr)
 
-    @property
-    def name_shown(self) -> str:
-        """The name in the active language: the staff member's page, or hers (her pages, {% language %})."""
-        return self.name_in(get_language())
-
-
-class Product(models.Model):
+class Product(NamedInTwoLanguages, models.Model):
     class Kind(models.TextChoices):
         VITAMINS = "vitamins", _("Vitamins")
         AMINO_ACIDS = "amino_acids", _("Amino acids")
@@ -135,14 +134,6 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return self.name_shown
-
-    def name_in(self, language: str | None) -> str:
-        return in_language(language, self.name, self.name_tr)
-
-    @property
-    def name_shown(self) -> str:
-        """The name in the active language: the staff member's page, or hers (her pages, {% language %})."""
-        return self.name_in(get_language())
 
     @property
     def component_list(self) -> list[str]:
@@ -725,7 +716,7 @@ OUTCOME_VALUE_MIN = -10
 OUTCOME_VALUE_MAX = 10
 
 
-class OutcomeScale(models.Model):
+class OutcomeScale(NamedInTwoLanguages, models.Model):
     """A scale that mesotherapy studies score results on (pain 0-10, Norwood-Hamilton, GAIS...), as data.
 
     Seeded by migration 0013 and edited in the administration site; chosen for a course by its indication. Each
@@ -763,13 +754,6 @@ class OutcomeScale(models.Model):
 
     def __str__(self) -> str:
         return self.name_shown
-
-    def name_in(self, language: str | None) -> str:
-        return in_language(language, self.name, self.name_tr)
-
-    @property
-    def name_shown(self) -> str:
-        return self.name_in(get_language())
 
     def label_for(self, value: int) -> str:
         """The value's words ("Improved"), or the number itself when the scale has none for it."""
