@@ -364,20 +364,25 @@ def patient_sessions(patient: Patient) -> "QuerySet[WithAnnotations[Session, Ses
                 )
             ),
             # What the patient page's checklist judges a booked session's patch tests by (split_product_refs).
-            product_refs=ListAgg(
-                Concat(
-                    Cast("session_products__product_id", CharField()),
-                    Value(LOT_SEPARATOR),
-                    Case(
-                        When(session_products__product__patch_test_required=True, then=Value("1")), default=Value("0")
-                    ),
-                    Value(LOT_SEPARATOR),
-                    "session_products__product__name",
-                    output_field=CharField(),
-                )
-            ),
+            product_refs=product_refs(),
         )
         .order_by("-scheduled_at", "-id")
+    )
+
+
+def product_refs() -> ListAgg:
+    """A session's products as one text (id, needs a patch test by the catalogue, name): read by split_product_refs."""
+    return ListAgg(
+        Concat(
+            Cast("session_products__product_id", CharField()),
+            Value(LOT_SEPARATOR),
+            Case(
+                When(session_products__product__patch_test_required=True, then=Value("1")), default=Value("0")
+            ),
+            Value(LOT_SEPARATOR),
+            "session_products__product__name",
+            output_field=CharField(),
+        )
     )
 
 

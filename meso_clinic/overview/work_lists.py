@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
-from django.db.models import Case, CharField, QuerySet, Value, When
-from django.db.models.functions import Cast, Concat
+from django.db.models import QuerySet
 
 from aftercare.models import SideEffectReport
 from meso_clinic.core.clock import clinic_zone
@@ -17,9 +16,9 @@ from meso_clinic.core.db import ListAgg, split_list
 from treatments.models import PatchTest, Product, Session
 from treatments.readiness import Readiness
 from treatments.selectors import (
-    LOT_SEPARATOR,
     patch_tests_to_read,
     patient_facts,
+    product_refs,
     readiness_from_facts,
     split_product_refs,
 )
@@ -69,18 +68,7 @@ def session_lists(*, now: dt.datetime) -> SessionLists:
             "indication__name_tr",
         )
         .annotate(
-            product_refs=ListAgg(
-                Concat(
-                    Cast("session_products__product_id", CharField()),
-                    Value(LOT_SEPARATOR),
-                    Case(
-                        When(session_products__product__patch_test_required=True, then=Value("1")), default=Value("0")
-                    ),
-                    Value(LOT_SEPARATOR),
-                    "session_products__product__name",
-                    output_field=CharField(),
-                )
-            )
+            product_refs=product_refs()
         )
         .order_by("scheduled_at", "id")[:SESSIONS_LOOKED_AT]
     )
