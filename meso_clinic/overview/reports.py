@@ -47,6 +47,23 @@ def _session_q(flt: ReportFilter, prefix: str = "") -> Q:
     return q
 
 
+def _sql_where(flt: ReportFilter, *, table: str, time_column: str, first: str = "TRUE") -> tuple[str, list[Any]]:
+    """`_session_q` for the raw SQL reports: the filter's period on `table.time_column` and its area, as a WHERE
+    condition (the identifiers are fixed by the callers) and its parameters."""
+    start, end = flt.bounds()
+    where, params = [first], list[Any]()
+    if start:
+        where.append(f"{table}.{time_column} >= %s")
+        params.append(start)
+    if end:
+        where.append(f"{table}.{time_column} < %s")
+        params.append(end)
+    if flt.area_id:
+        where.append(f"{table}.area_id = %s")
+        params.append(flt.area_id)
+    return " AND ".join(where), params
+
+
 def _month(value: dt.datetime | dt.date) -> str:
     return f"{value:%Y-%m}"
 
@@ -95,24 +112,14 @@ def course_outcomes(flt: ReportFilter, *, now: dt.datetime | None = None) -> lis
     """
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=settings.REPORT_ABANDONED_AFTER_DAYS)
-    start, end = flt.bounds()
-    where, params = ["TRUE"], list[Any]()
-    if start:
-        where.append("c.created_at >= %s")
-        params.append(start)
-    if end:
-        where.append("c.created_at < %s")
-        params.append(end)
-    if flt.area_id:
-        where.append("c.area_id = %s")
-        params.append(flt.area_id)
+    where, params = _sql_where(flt, table="c", time_column="created_at")
     sql = f"""
         WITH c AS (
             SELECT c.id, c.area_id, c.status, c.planned_sessions, c.created_at,
                    COUNT(s.id) FILTER (WHERE s.status = 'performed') AS performed,
                    MAX(s.scheduled_at) AS last_session
             FROM treatments_course c LEFT JOIN treatments_session s ON s.course_id = c.id
-            WHERE {" AND ".join(where)}
+            WHERE {where}
             GROUP BY c.id
         ), k AS (
             SELECT area_id, CASE
@@ -127,7 +134,7 @@ def course_outcomes(flt: ReportFilter, *, now: dt.datetime | None = None) -> lis
                COUNT(*) FILTER (WHERE kind = 'stopped'), COUNT(*) FILTER (WHERE kind = 'ongoing')
         FROM k JOIN treatments_treatmentarea a ON a.id = k.area_id
         GROUP BY a.name ORDER BY a.name
-    """  # noqa: S608 - only the fixed conditions above are joined in; every value is a parameter
+    """  # noqa: S608 - _sql_where joins fixed identifiers only; every value is a parameter
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, cutoff])
         fetched = cursor.fetchall()
@@ -181,24 +188,14 @@ def batch_stands_out(
 def side_effects_per_batch(flt: ReportFilter) -> list[Row]:
     """Per product (its total row first) and batch: performed sessions that used it, side-effect reports on those
     sessions, the rate per 100 sessions, and whether the batch stands out (batch_stands_out)."""
-    start, end = flt.bounds()
-    where, params = ["s.status = 'performed'"], list[Any]()
-    if start:
-        where.append("s.scheduled_at >= %s")
-        params.append(start)
-    if end:
-        where.append("s.scheduled_at < %s")
-        params.append(end)
-    if flt.area_id:
-        where.append("s.area_id = %s")
-        params.append(flt.area_id)
+    where, params = _sql_where(flt, table="s", time_column="scheduled_at", first="s.status = 'performed'")
     # One row per session and batch used (a product given twice in a session counts once), then the reports of
     # each session; GROUPING SETS gives the batch rows and the product's total in one pass.
     sql = f"""
         WITH uses AS (
             SELECT DISTINCT sp.session_id, sp.product_id, sp.batch_id
             FROM treatments_sessionproduct sp JOIN treatments_session s ON s.id = sp.session_id
-            WHERE {" AND ".join(where)}
+            WHERE {where}
         ), r AS (
             SELECT session_id, COUNT(*) AS n FROM aftercare_sideeffectreport
             WHERE session_id IN (SELECT session_id FROM uses) GROUP BY session_id
@@ -206,7 +203,7 @@ def side_effects_per_batch(flt: ReportFilter) -> list[Row]:
         SELECT u.product_id, u.batch_id, GROUPING(u.batch_id) AS total, COUNT(*), COALESCE(SUM(r.n), 0)
         FROM uses u LEFT JOIN r ON r.session_id = u.session_id
         GROUP BY GROUPING SETS ((u.product_id, u.batch_id), (u.product_id))
-    """  # noqa: S608 - only the fixed conditions above are joined in; every value is a parameter
+    """  # noqa: S608 - _sql_where joins fixed identifiers only; every value is a parameter
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
@@ -247,17 +244,7 @@ def outcome_change_per_indication(flt: ReportFilter) -> list[Row]:
     """Per indication and outcome scale (treatments.OutcomeScore, issue 16): the courses started in the period with
     at least two scores on the scale, the average first and latest score and the average change (latest - first;
     whether up is better is the scale's `higher_is_better`, shown beside it)."""
-    start, end = flt.bounds()
-    where, params = ["TRUE"], list[Any]()
-    if start:
-        where.append("c.created_at >= %s")
-        params.append(start)
-    if end:
-        where.append("c.created_at < %s")
-        params.append(end)
-    if flt.area_id:
-        where.append("c.area_id = %s")
-        params.append(flt.area_id)
+    where, params = _sql_where(flt, table="c", time_column="created_at")
     sql = f"""
         WITH o AS (
             SELECT o.course_id, o.scale_id, o.value,
@@ -265,7 +252,7 @@ def outcome_change_per_indication(flt: ReportFilter) -> list[Row]:
                    ROW_NUMBER() OVER (PARTITION BY o.course_id, o.scale_id ORDER BY o.recorded_at DESC, o.id DESC)
                        AS last_n
             FROM treatments_outcomescore o JOIN treatments_course c ON c.id = o.course_id
-            WHERE {" AND ".join(where)}
+            WHERE {where}
         ), per_course AS (
             SELECT course_id, scale_id, MAX(value) FILTER (WHERE first_n = 1) AS first_value,
                    MAX(value) FILTER (WHERE last_n = 1) AS last_value, COUNT(*) AS scores
@@ -277,7 +264,7 @@ def outcome_change_per_indication(flt: ReportFilter) -> list[Row]:
         JOIN treatments_indication i ON i.id = c.indication_id JOIN treatments_outcomescale sc ON sc.id = p.scale_id
         WHERE p.scores >= 2
         GROUP BY i.name, sc.name, sc.higher_is_better ORDER BY i.name, sc.name
-    """  # noqa: S608 - only the fixed conditions above are joined in; every value is a parameter
+    """  # noqa: S608 - _sql_where joins fixed identifiers only; every value is a parameter
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
